@@ -1,0 +1,22 @@
+# The two commands of the README: `make demo` trains the main practice case, `make test` runs the tests.
+SWIFT ?= swift
+
+.PHONY: deps build demo test bench clean
+
+deps:
+	@./Scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release --product deep
+
+demo: build
+	./.build/release/deep demo
+
+test: deps
+	$(SWIFT) test
+
+bench: build
+	./.build/release/deep bench core
+
+clean:
+	rm -rf .build runs

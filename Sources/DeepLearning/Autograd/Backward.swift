@@ -1,0 +1,56 @@
+extension Tensor {
+    /// Backpropagation: computes the gradient of this tensor with respect to every leaf that requires grad
+    /// and adds it to the leaf's ``grad``.
+    ///
+    /// Nodes are visited in reverse topological order, so each op's backward rule runs once, after the
+    /// gradients of all its consumers have been summed (the multivariate chain rule). Without an argument
+    /// the tensor must hold one element and the seed gradient is 1; otherwise `gradient` has this tensor's
+    /// shape (a vector–Jacobian product).
+    public func backward(_ gradient: Tensor? = nil) {
+        guard let root = node else {
+            preconditionFailure("backward: tensor of shape \(shape) does not require grad (no leaf of its graph called requiringGrad())")
+        }
+        let seed: Tensor
+        if let gradient {
+            precondition(gradient.shape == shape, "backward: gradient of shape \(gradient.shape) for a tensor of shape \(shape)")
+            seed = gradient.detached()
+        } else {
+            precondition(count == 1, "backward: a tensor of shape \(shape) needs an explicit gradient (only one-element tensors default to 1)")
+            seed = Tensor.ones(shape)
+        }
+        withNoGrad {
+            let order = GradNode.topologicalOrder(from: root)
+            root.accumulate(seed)
+            for n in order.reversed() {
+                guard let rule = n.backwardFn, let g = n.grad else { continue }
+                n.grad = nil
+                let grads = rule(g)
+                for (input, gi) in zip(n.inputs, grads) {
+                    if let input, let gi { input.accumulate(gi) }
+                }
+            }
+        }
+    }
+}
+
+extension GradNode {
+    /// Post-order of the graph above `root` (inputs before the ops that use them), found without recursion
+    /// so that long chains (recurrent networks over many steps) do not overflow the stack.
+    static func topologicalOrder(from root: GradNode) -> [GradNode] {
+        var order: [GradNode] = []
+        var visited = Set<ObjectIdentifier>()
+        var stack: [(GradNode, Int)] = [(root, 0)]
+        visited.insert(ObjectIdentifier(root))
+        while let (n, i) = stack.popLast() {
+            if i < n.inputs.count {
+                stack.append((n, i + 1))
+                if let child = n.inputs[i], visited.insert(ObjectIdentifier(child)).inserted {
+                    stack.append((child, 0))
+                }
+            } else {
+                order.append(n)
+            }
+        }
+        return order
+    }
+}

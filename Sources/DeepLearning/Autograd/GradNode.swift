@@ -1,0 +1,111 @@
+/// One entry of the autograd tape.
+///
+/// A leaf node (created by ``Tensor/requiringGrad()``) has no backward rule and keeps the gradient that
+/// ``Tensor/backward(_:)`` accumulates into it. An op's node keeps the nodes of its inputs and a closure
+/// that maps the gradient of the op's output to the gradients of its inputs (the chain rule, one op at a
+/// time).
+public final class GradNode {
+    /// Name of the op that made the tensor, for error messages and printing.
+    let op: String
+    /// Nodes of the op's inputs, in order; nil where the input does not require grad.
+    let inputs: [GradNode?]
+    /// Maps the output's gradient to each input's gradient (nil entries for inputs that need none).
+    let backwardFn: ((Tensor) -> [Tensor?])?
+    /// Shape of the tensor this node belongs to.
+    let shape: [Int]
+    /// For a leaf: the accumulated gradient. For an op's node: the gradient while backward runs.
+    var grad: Tensor?
+
+    init(op: String, shape: [Int], inputs: [GradNode?] = [], backward: ((Tensor) -> [Tensor?])? = nil) {
+        self.op = op
+        self.shape = shape
+        self.inputs = inputs
+        self.backwardFn = backward
+    }
+
+    var isLeaf: Bool { backwardFn == nil }
+
+    /// Adds `g` into `grad`, checking its shape.
+    func accumulate(_ g: Tensor) {
+        precondition(g.shape == shape, "backward: \(op) received a gradient of shape \(g.shape) for a tensor of shape \(shape)")
+        if var existing = grad {
+            grad = nil  // so that `existing` holds the only reference and is updated in place
+            existing.addInPlace(g)
+            grad = existing
+        } else {
+            grad = isLeaf ? g.contiguous() : g
+        }
+    }
+}
+
+/// Whether ops record the autograd tape. Off inside ``withNoGrad(_:)``.
+public enum GradMode {
+    nonisolated(unsafe) static var isEnabled = true
+}
+
+/// Runs `body` without recording operations for autograd (as `torch.no_grad()`), e.g. for evaluation or
+/// for parameter updates.
+@discardableResult
+public func withNoGrad<R>(_ body: () throws -> R) rethrows -> R {
+    let saved = GradMode.isEnabled
+    GradMode.isEnabled = false
+    defer { GradMode.isEnabled = saved }
+    return try body()
+}
+
+extension Tensor {
+    /// True when this tensor records a tape (it is a leaf that requires grad or the result of such a graph).
+    public var requiresGrad: Bool { node != nil }
+
+    /// The gradient accumulated by ``backward(_:)``; nil before the first backward or after ``zeroGrad()``.
+    /// Only leaves keep gradients.
+    public var grad: Tensor? {
+        get { node?.grad }
+        nonmutating set { node?.grad = newValue }
+    }
+
+    /// This tensor as a leaf that requires grad: backward accumulates into its ``grad``.
+    public func requiringGrad() -> Tensor {
+        var t = self
+        t.node = GradNode(op: "leaf", shape: shape)
+        return t
+    }
+
+    /// The same values, cut off from the tape (as `tensor.detach()`).
+    public func detached() -> Tensor {
+        var t = self
+        t.node = nil
+        return t
+    }
+
+    /// Clears the accumulated gradient.
+    public func zeroGrad() { node?.grad = nil }
+
+    /// Name of the op that produced this tensor, or nil for a tensor outside the tape or a leaf.
+    public var gradFunctionName: String? { node.flatMap { $0.isLeaf ? nil : $0.op } }
+
+    // MARK: Recording
+
+    @inline(__always) static func shouldRecord(_ a: Tensor) -> Bool { GradMode.isEnabled && a.node != nil }
+    @inline(__always) static func shouldRecord(_ a: Tensor, _ b: Tensor) -> Bool {
+        GradMode.isEnabled && (a.node != nil || b.node != nil)
+    }
+    static func shouldRecord(_ tensors: [Tensor]) -> Bool {
+        GradMode.isEnabled && tensors.contains { $0.node != nil }
+    }
+
+    /// Records this tensor as the output of `op` with one input.
+    mutating func attach(_ op: String, _ a: Tensor, backward: @escaping (Tensor) -> [Tensor?]) {
+        node = GradNode(op: op, shape: shape, inputs: [a.node], backward: backward)
+    }
+
+    /// Records this tensor as the output of `op` with two inputs.
+    mutating func attach(_ op: String, _ a: Tensor, _ b: Tensor, backward: @escaping (Tensor) -> [Tensor?]) {
+        node = GradNode(op: op, shape: shape, inputs: [a.node, b.node], backward: backward)
+    }
+
+    /// Records this tensor as the output of `op` with any number of inputs.
+    mutating func attach(_ op: String, inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) {
+        node = GradNode(op: op, shape: shape, inputs: inputs.map(\.node), backward: backward)
+    }
+}

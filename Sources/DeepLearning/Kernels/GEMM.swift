@@ -1,0 +1,24 @@
+import CBLAS
+
+/// A matrix operand for GEMM: a pointer, whether it is read transposed, and its leading dimension.
+/// Transposes are passed to BLAS as flags, never materialised.
+struct MatrixOperand {
+    var pointer: UnsafePointer<Float>
+    var transposed: Bool
+    var leadingDimension: Int
+}
+
+enum GEMM {
+    /// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C, row-major, through `cblas_sgemm`.
+    @inline(__always)
+    static func multiply(m: Int, n: Int, k: Int, _ a: MatrixOperand, _ b: MatrixOperand,
+                         _ c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float = 1, beta: Float = 0) {
+        cblas_sgemm(CblasRowMajor,
+                    a.transposed ? CblasTrans : CblasNoTrans,
+                    b.transposed ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha,
+                    a.pointer, Int32(a.leadingDimension),
+                    b.pointer, Int32(b.leadingDimension),
+                    beta, c, Int32(ldc))
+    }
+}
