@@ -26,7 +26,7 @@ let package = Package(
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
         .executableTarget(
             name: "deep",
-            dependencies: ["DeepLearning", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["DeepLearning", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "DeepLearningTests",
             dependencies: ["DeepLearning"],

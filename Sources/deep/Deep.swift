@@ -6,7 +6,7 @@ struct Deep: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deep",
         abstract: "Deep learning in Swift: practice cases, benchmarks and tools.",
-        subcommands: [Try.self])
+        subcommands: [Bench.self, Try.self])
 }
 struct Try: ParsableCommand {
     func run() {

@@ -4,7 +4,9 @@ import CBLAS
 /// Splitting work across cores. One helper for the whole library, so the policy lives in one place.
 public enum Parallel {
     /// Number of worker threads our own loops use (defaults to the number of active cores).
-    nonisolated(unsafe) public static var threadCount = max(1, ProcessInfoCores.active)
+    nonisolated(unsafe) public static var threadCount = defaultThreadCount
+    /// The number of active cores.
+    public static let defaultThreadCount = max(1, ProcessInfoCores.active)
 
     /// Calls `body` on disjoint chunks of `0..<n` in parallel when `n * costPerItem` is large enough to pay
     /// for waking a worker (about 10 µs); otherwise runs it inline. Workers are Dispatch threads, which sleep
