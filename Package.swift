@@ -1,5 +1,19 @@
 // swift-tools-version:6.0
 import PackageDescription
+import Foundation
+
+// Our kernels are plain Swift loops over SIMD types; by default swiftc targets baseline x86-64 (SSE2, no
+// FMA). On an x86-64 Linux machine whose CPU has AVX2 and FMA we compile for them (as `-march=native` would),
+// which doubles the width of every vector loop. DEEPLEARNING_PORTABLE=1 turns this off, for binaries that
+// must run on older CPUs.
+var tuning: [SwiftSetting] = []
+#if arch(x86_64) && os(Linux)
+if ProcessInfo.processInfo.environment["DEEPLEARNING_PORTABLE"] == nil,
+   let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+   cpuinfo.contains(" avx2"), cpuinfo.contains(" fma") {
+    tuning = [.unsafeFlags(["-target-cpu", "haswell"])]
+}
+#endif
 
 let package = Package(
     name: "DeepLearning",
@@ -23,6 +37,7 @@ let package = Package(
         .target(
             name: "DeepLearning",
             dependencies: ["CBLAS", "CZlib"],
+            swiftSettings: tuning,
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
         .executableTarget(
             name: "deep",
