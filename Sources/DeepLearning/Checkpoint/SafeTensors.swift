@@ -36,9 +36,7 @@ public enum SafeTensors {
     /// Writes named tensors to `path` atomically (a temporary file renamed over the destination), so a crash
     /// never leaves a half-written checkpoint.
     public static func write(_ tensors: [(String, Tensor)], metadata: [String: String]? = nil, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try encode(tensors, metadata: metadata).write(to: url, options: .atomic)
+        try writeAtomically(encode(tensors, metadata: metadata), toPath: path)
     }
 
     /// A decoded file: tensors by name in file order, and the metadata.

@@ -1,0 +1,80 @@
+/// Which part of a data set.
+public enum Split: String, Sendable {
+    case train, test
+}
+
+/// Reads an IDX image/label pair (MNIST's format) as a dataset: images [N, 1, rows, cols] scaled to [0, 1],
+/// labels [N] (class indices as Floats).
+func readIDXPair(directory: String, prefix: String) throws -> TensorDataset {
+    func resolve(_ stem: String) -> String {
+        let fm = FileManager.default
+        for candidate in [directory + "/" + stem + ".gz", directory + "/" + stem] where fm.fileExists(atPath: candidate) { return candidate }
+        return directory + "/" + stem + ".gz"
+    }
+    let images = try IDXFile.read(atPath: resolve("\(prefix)-images-idx3-ubyte"), expectedMagic: IDXFile.imagesMagic)
+    let labels = try IDXFile.read(atPath: resolve("\(prefix)-labels-idx1-ubyte"), expectedMagic: IDXFile.labelsMagic)
+    guard images.count == labels.count else {
+        throw DataError.corrupt(path: directory + "/\(prefix)-labels-idx1-ubyte", offset: nil,
+                                reason: "\(labels.count) labels for \(images.count) images")
+    }
+    let dims = images.dimensions
+    let x = Tensor(shape: [dims[0], 1] + dims[1...]) { p, n in
+        images.bytes.withUnsafeBufferPointer { b in for i in 0..<n { p[i] = Float(b[i]) * (1 / 255) } }
+    }
+    let y = Tensor(shape: [labels.count]) { p, n in for i in 0..<n { p[i] = Float(labels.bytes[i]) } }
+    return TensorDataset(inputs: x, labels: y)
+}
+
+/// MNIST handwritten digits (bundled with the repository): 60,000 training and 10,000 test images
+/// [1, 28, 28] in [0, 1], labels 0–9.
+public func MNIST(split: Split, directory: String? = nil) throws -> TensorDataset {
+    try readIDXPair(directory: directory ?? DataLocation.bundled("mnist"), prefix: split == .train ? "train" : "t10k")
+}
+
+/// Fashion-MNIST (Zalando): clothing images in MNIST's format. Read from `directory`, else from
+/// `/usr/share/datasets/fashion-mnist` (Debian's package `dataset-fashion-mnist`) or a bundled `Data/fashion-mnist`.
+public func FashionMNIST(split: Split, directory: String? = nil) throws -> TensorDataset {
+    let stem = (split == .train ? "train" : "t10k") + "-images-idx3-ubyte"
+    var candidates = directory.map { [$0] } ?? []
+    if directory == nil {
+        candidates.append("/usr/share/datasets/fashion-mnist")
+        if let bundled = try? DataLocation.bundled("fashion-mnist") { candidates.append(bundled) }
+    }
+    let dir: String
+    if let found = try? DataLocation.firstDirectory(containing: stem + ".gz", in: candidates) {
+        dir = found
+    } else {
+        dir = try DataLocation.firstDirectory(containing: stem, in: candidates)
+    }
+    return try readIDXPair(directory: dir, prefix: split == .train ? "train" : "t10k")
+}
+
+/// Class names of Fashion-MNIST.
+public let fashionMNISTClassNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+
+/// CIFAR-10 from binary record files (`data_batch_*.bin`, `test_batch.bin`, or any files of the same format
+/// given by name): images [N, 3, 32, 32] in [0, 1], labels 0–9.
+public func CIFAR10(files: [String]) throws -> TensorDataset {
+    let parts = try files.map { try CIFARBinary.read(atPath: $0) }
+    let n = parts.reduce(0) { $0 + $1.count }
+    var images: [UInt8] = []
+    images.reserveCapacity(n * CIFARBinary.imageSize)
+    var labels: [UInt8] = []
+    for p in parts { images += p.images; labels += p.labels }
+    let x = Tensor(shape: [n, 3, 32, 32]) { p, count in
+        images.withUnsafeBufferPointer { b in for i in 0..<count { p[i] = Float(b[i]) * (1 / 255) } }
+    }
+    return TensorDataset(inputs: x, labels: Tensor(labels.map(Float.init)))
+}
+
+/// scikit-learn's 8×8 digits (bundled): 1,797 examples of 64 features in [0, 16], labels 0–9.
+public func Digits(directory: String? = nil) throws -> TensorDataset {
+    let dir = try directory ?? DataLocation.bundled("digits")
+    let table = try CSVTable.read(atPath: dir + "/digits.csv.gz", hasHeader: false)
+    let n = table.rows.count
+    let x = Tensor(table.rows.flatMap { $0.prefix(64) }, shape: [n, 64])
+    let y = Tensor(table.rows.map { $0[64] })
+    return TensorDataset(inputs: x, labels: y)
+}
+
+import Foundation
