@@ -39,18 +39,18 @@ public final class GradNode {
 }
 
 /// Whether ops record the autograd tape. Off inside ``withNoGrad(_:)``.
+///
+/// Local to the current task or thread, as PyTorch's grad mode is thread-local: a `withNoGrad` on one
+/// thread (an evaluation, a gradcheck, a parallel test) does not stop the tape of another.
 public enum GradMode {
-    nonisolated(unsafe) static var isEnabled = true
+    @TaskLocal static var isEnabled = true
 }
 
 /// Runs `body` without recording operations for autograd (as `torch.no_grad()`), e.g. for evaluation or
 /// for parameter updates.
 @discardableResult
 public func withNoGrad<R>(_ body: () throws -> R) rethrows -> R {
-    let saved = GradMode.isEnabled
-    GradMode.isEnabled = false
-    defer { GradMode.isEnabled = saved }
-    return try body()
+    try GradMode.$isEnabled.withValue(false) { try body() }
 }
 
 extension Tensor {
@@ -86,12 +86,12 @@ extension Tensor {
 
     // MARK: Recording
 
-    @inline(__always) static func shouldRecord(_ a: Tensor) -> Bool { GradMode.isEnabled && a.node != nil }
+    @inline(__always) static func shouldRecord(_ a: Tensor) -> Bool { a.node != nil && GradMode.isEnabled }
     @inline(__always) static func shouldRecord(_ a: Tensor, _ b: Tensor) -> Bool {
-        GradMode.isEnabled && (a.node != nil || b.node != nil)
+        (a.node != nil || b.node != nil) && GradMode.isEnabled
     }
     static func shouldRecord(_ tensors: [Tensor]) -> Bool {
-        GradMode.isEnabled && tensors.contains { $0.node != nil }
+        tensors.contains { $0.node != nil } && GradMode.isEnabled
     }
 
     /// Records this tensor as the output of `op` with one input.
