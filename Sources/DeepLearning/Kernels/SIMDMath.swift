@@ -22,17 +22,25 @@ enum SIMDMath {
         p = p * r + 1.666_666_55e-1
         p = p * r + 5.000_000_12e-1
         p = p * z + r + 1
-        let ni = bits(t) &- Int32(bitPattern: magic.bitPattern)
+        // 2ⁿ built in the exponent field; n = 128 (x in [88.38, 88.72], e^x still finite) would overflow it,
+        // so that case is scaled by 2¹²⁷ and doubled.
+        let top = n .== 128
+        let ni = (bits(t) &- Int32(bitPattern: magic.bitPattern)).replacing(with: 127, where: top)
         let scale = float((ni &+ 127) &<< 23)
         var result = p * scale
+        result = result.replacing(with: result * 2, where: top)
         result = result.replacing(with: 0, where: x .< lo)
         result = result.replacing(with: Float.infinity, where: x .> hi)
         return result.replacing(with: x, where: x .!= x)  // NaN stays NaN
     }
 
     @inline(__always) static func log(_ x: V) -> V {
-        let b = bits(x)
+        // Subnormal inputs (below 2⁻¹²⁶) are scaled by 2²³ first: the exponent/mantissa split below assumes a
+        // normal number.
+        let subnormal = x .< Float.leastNormalMagnitude
+        let b = bits(x.replacing(with: x * 8_388_608, where: subnormal))
         var e = V((b &>> 23) &- 126)
+        e = e.replacing(with: e - 23, where: subnormal)
         var m = float((b & Int32(bitPattern: 0x807F_FFFF)) | 0x3F00_0000)
         let small = m .< 0.707_106_781_186_547_524
         e = e.replacing(with: e - 1, where: small)
