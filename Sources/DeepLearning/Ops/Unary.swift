@@ -20,7 +20,7 @@ struct LeakyReluKernel: UnaryKernel {
 }
 /// GELU(x) = x·Φ(x) = ½x(1 + erf(x/√2)), the exact form (PyTorch's default).
 struct GeluKernel: UnaryKernel {
-    @inline(__always) func apply(_ x: V8) -> V8 { 0.5 * x * (1 + SIMDMath.erf(x * 0.707_106_781_186_547_5)) }
+    @inline(__always) func apply(_ x: V8) -> V8 { x * SIMDMath.normalCDF(x) }
 }
 struct SinKernel: UnaryKernel {
     @inline(__always) func apply(_ x: V8) -> V8 { var r = V8(); for i in 0..<8 { r[i] = sinf(x[i]) }; return r }
@@ -48,7 +48,7 @@ struct SigmoidBackward: BinaryKernel { @inline(__always) func apply(_ y: V8, _ g
 /// d/dx GELU = Φ(x) + x·φ(x).
 struct GeluBackward: BinaryKernel {
     @inline(__always) func apply(_ x: V8, _ g: V8) -> V8 {
-        let cdf = 0.5 * (1 + SIMDMath.erf(x * 0.707_106_781_186_547_5))
+        let cdf = SIMDMath.normalCDF(x)
         let pdf = SIMDMath.exp(-0.5 * x * x) * 0.398_942_280_401_432_7
         return g * (cdf + x * pdf)
     }
