@@ -8,9 +8,9 @@ public final class GradNode {
     /// Name of the op that made the tensor, for error messages and printing.
     let op: String
     /// Nodes of the op's inputs, in order; nil where the input does not require grad.
-    let inputs: [GradNode?]
+    private(set) var inputs: [GradNode?]
     /// Maps the output's gradient to each input's gradient (nil entries for inputs that need none).
-    let backwardFn: ((Tensor) -> [Tensor?])?
+    private(set) var backwardFn: ((Tensor) -> [Tensor?])?
     /// Shape of the tensor this node belongs to.
     let shape: [Int]
     /// For a leaf: the accumulated gradient. For an op's node: the gradient while backward runs.
@@ -21,6 +21,24 @@ public final class GradNode {
         self.shape = shape
         self.inputs = inputs
         self.backwardFn = backward
+    }
+
+    /// Releases the graph above this node with a loop rather than a recursion: left to Swift, each node's
+    /// deinit would release its inputs from inside the previous deinit, and a chain of some 30,000 nodes
+    /// (a recurrent network over many steps) would overflow the stack when its loss goes away.
+    deinit {
+        backwardFn = nil  // the closure may capture the inputs too
+        var pending = inputs
+        inputs = []
+        while !pending.isEmpty {
+            var next = pending.removeLast()
+            // A node referenced only from here dies now: adopt its inputs so that its deinit has nothing to do.
+            if isKnownUniquelyReferenced(&next), let node = next {
+                pending.append(contentsOf: node.inputs)
+                node.inputs = []
+                node.backwardFn = nil
+            }
+        }
     }
 
     var isLeaf: Bool { backwardFn == nil }
