@@ -52,8 +52,11 @@ extension Tensor {
     /// Ones with the shape of `other`.
     public static func ones(like other: Tensor) -> Tensor { ones(other.shape) }
 
+    /// 0, 1, …, up to `end` (exclusive), like `torch.arange(end)`.
+    public static func arange(_ end: Float) -> Tensor { arange(0, end) }
+
     /// Values from `start` (inclusive) to `end` (exclusive) spaced by `step`, like `torch.arange`.
-    public static func arange(_ start: Float = 0, _ end: Float, step: Float = 1) -> Tensor {
+    public static func arange(_ start: Float, _ end: Float, step: Float = 1) -> Tensor {
         precondition(step != 0, "arange: step must not be 0")
         let n = Swift.max(0, Int((Double(end - start) / Double(step)).rounded(.up)))
         return Tensor(shape: [n]) { p, n in for i in 0..<n { p[i] = start + Float(i) * step } }
