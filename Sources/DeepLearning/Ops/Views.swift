@@ -189,4 +189,7 @@ extension Tensor {
 
     /// Rows `range` along the first axis.
     public subscript(_ range: Range<Int>) -> Tensor { sliced(alongAxis: 0, range) }
+
+    /// Entry `index` along the first axis (negative counts from the end), for an `Int` variable: `x[i]`.
+    public subscript(_ index: Int) -> Tensor { self[.index(index)] }
 }
