@@ -79,6 +79,28 @@ enum OpCases {
         c["softmax_edge"] = { x in x[0].softmax(alongAxis: -1) }
         c["logSoftmax_edge"] = { x in x[0].logSoftmax(alongAxis: -1) }
         c["logSumExp_edge"] = { x in x[0].logSumExp(alongAxis: -1) }
+        // Kinks and ties.
+        c["relu_kinks"] = c["relu"]
+        c["leakyRelu_kinks"] = c["leakyRelu"]
+        c["abs_kinks"] = c["abs"]
+        c["clamped_bounds"] = c["clamped"]
+        c["maximum_ties"] = { x in Tensor.maximum(x[0], x[1]) }
+        c["minimum_ties"] = { x in Tensor.minimum(x[0], x[1]) }
+        c["max_ties"] = { x in x[0].max(alongAxis: 1) }
+        c["min_ties"] = { x in x[0].min(alongAxis: 0) }
+        c["max_all_ties"] = { x in x[0].max() }
+        c["where_zero_condition"] = { x in Tensor.where(x[0], x[1], x[2]) }
+        // Masked rows.
+        c["softmax_masked"] = c["softmax_edge"]
+        c["logSoftmax_masked"] = c["logSoftmax_edge"]
+        c["logSumExp_masked"] = c["logSumExp_edge"]
+        // Views with an offset.
+        c["offset_exp"] = { x in x[0][1..<3].exp() }
+        c["offset_add"] = { x in x[0][1..<3] + x[1][2] }
+        c["offset_matmul"] = { x in x[0][1..<4].matmul(x[1][1..<4]) }
+        c["offset_batched_matmul"] = { x in x[0][1..<3].matmul(x[1][1]) }
+        c["offset_sum"] = { x in x[0][1..<3].sum(alongAxis: 0) }
+        c["offset_softmax"] = { x in x[0][1].softmax(alongAxis: 0) }
         // Dense grids.
         c["exp_grid"] = c["exp"]
         c["log_grid"] = c["log"]
