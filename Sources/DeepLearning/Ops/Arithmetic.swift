@@ -89,14 +89,15 @@ extension Tensor {
         return out
     }
 
-    /// Elementwise power aᵇ with broadcasting. ∂/∂a = b·aᵇ⁻¹, ∂/∂b = aᵇ·ln a.
+    /// Elementwise power aᵇ with broadcasting. ∂/∂a = b·aᵇ⁻¹ (0 where b = 0), ∂/∂b = aᵇ·ln a (0 where a = 0
+    /// and b ≥ 0): the zeros are PyTorch's, where the formulas would give 0·∞ = NaN.
     public static func pow(_ a: Tensor, _ b: Tensor) -> Tensor {
         var out = broadcasting(PowKernel(), a, b, op: "pow")
         if shouldRecord(a, b) {
             let y = out.detached()
             out.attach("pow", a, b) { g in
-                [a.requiresGrad ? (g * b * pow(a, b - 1)).sum(toShape: a.shape) : nil,
-                 b.requiresGrad ? (g * y * a.log()).sum(toShape: b.shape) : nil]
+                [a.requiresGrad ? Tensor.where(b .== 0, Tensor(0), g * b * pow(a, b - 1)).sum(toShape: a.shape) : nil,
+                 b.requiresGrad ? Tensor.where((a .== 0) * (b .>= 0), Tensor(0), g * y * a.log()).sum(toShape: b.shape) : nil]
             }
         }
         return out
