@@ -84,6 +84,8 @@ enum OpCases {
         c["leakyRelu_kinks"] = c["leakyRelu"]
         c["abs_kinks"] = c["abs"]
         c["clamped_bounds"] = c["clamped"]
+        c["pow_zero_base"] = c["pow_tensor"]
+        c["pow_scalar_zero"] = { x in x[0].pow(0) }
         c["maximum_ties"] = { x in Tensor.maximum(x[0], x[1]) }
         c["minimum_ties"] = { x in Tensor.minimum(x[0], x[1]) }
         c["max_ties"] = { x in x[0].max(alongAxis: 1) }
