@@ -41,9 +41,11 @@ extension Tensor {
     /// log softmax(x)ᵢ = xᵢ − log Σⱼ e^{xⱼ} along `axis`. Backward: ∂x = g − softmax(x) · Σ g.
     public func logSoftmax(alongAxis axis: Int = -1) -> Tensor {
         var out = alongRows(axis, op: "logSoftmax") { x, y, n in
-            let (m, s) = Tensor.shiftedExp(x, y, n)
-            var shift = m + Foundation.log(s)
-            Loops.zip(SubKernel(), x, 1, &shift, 0, y, n)
+            var (m, s) = Tensor.shiftedExp(x, y, n)
+            // (x − m) − log s, not x − (m + log s): m + log s rounds to the ulp of m (4e-6 at m = 50).
+            var logSum = Foundation.log(s)
+            Loops.zip(SubKernel(), x, 1, &m, 0, y, n)
+            Loops.zip(SubKernel(), y, 1, &logSum, 0, y, n)
         }
         if Tensor.shouldRecord(self) {
             let y = out.detached()
