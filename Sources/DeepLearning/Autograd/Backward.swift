@@ -10,7 +10,7 @@ extension Tensor {
         guard let root = node else {
             preconditionFailure("backward: tensor of shape \(shape) does not require grad (no leaf of its graph called requiringGrad())")
         }
-        let seed: Tensor
+        var seed: Tensor
         if let gradient {
             precondition(gradient.shape == shape, "backward: gradient of shape \(gradient.shape) for a tensor of shape \(shape)")
             seed = gradient.detached()
@@ -20,13 +20,16 @@ extension Tensor {
         }
         withNoGrad {
             let order = GradNode.topologicalOrder(from: root)
-            root.accumulate(seed)
+            root.accumulate(&seed)
             for n in order.reversed() {
                 guard let rule = n.backwardFn, let g = n.grad else { continue }
                 n.grad = nil
-                let grads = rule(g)
-                for (input, gi) in zip(n.inputs, grads) {
-                    if let input, let gi { input.accumulate(gi) }
+                var grads = rule(g)
+                for i in 0..<Swift.min(n.inputs.count, grads.count) {
+                    // Moved out of the array, so that a gradient nobody else holds is taken over, not copied.
+                    guard let input = n.inputs[i], var gi = grads[i] else { continue }
+                    grads[i] = nil
+                    input.accumulate(&gi)
                 }
             }
         }

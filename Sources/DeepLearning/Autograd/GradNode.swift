@@ -43,15 +43,19 @@ public final class GradNode {
 
     var isLeaf: Bool { backwardFn == nil }
 
-    /// Adds `g` into `grad`, checking its shape.
-    func accumulate(_ g: Tensor) {
+    /// Adds `g` into `grad`, checking its shape. A leaf's first gradient is taken over when `g` holds the
+    /// only reference to its buffer and copied otherwise (as PyTorch's AccumulateGrad), so a leaf's `grad`
+    /// never shares storage with another leaf's gradient or with the caller's upstream tensor: `a + b`
+    /// passes one buffer to both, and an in-place update of `a.grad` (clipping) must not change `b.grad`.
+    func accumulate(_ g: inout Tensor) {
         precondition(g.shape == shape, "backward: \(op) received a gradient of shape \(g.shape) for a tensor of shape \(shape)")
         if var existing = grad {
             grad = nil  // so that `existing` holds the only reference and is updated in place
             existing.addInPlace(g)
             grad = existing
         } else {
-            grad = isLeaf ? g.contiguous() : g
+            if isLeaf { g.makeUniqueContiguous() }
+            grad = g
         }
     }
 }
