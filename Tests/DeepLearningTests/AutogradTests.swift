@@ -127,6 +127,21 @@ import Testing
         #expect(w.grad?.scalars == [3, 5])
     }
 
+    @Test func leafGradientsOwnTheirStorage() {
+        // `a + b` sends one buffer back to both inputs, and with an explicit upstream that buffer is the
+        // caller's: an in-place write to one gradient (gradient clipping) must reach neither of the others.
+        let a = Tensor.ones([3]).requiringGrad(), b = Tensor.ones([3]).requiringGrad()
+        let up = Tensor([1, 2, 3])
+        (a + b).backward(up)
+        #expect(a.grad!.storage !== b.grad!.storage && a.grad!.storage !== up.storage && b.grad!.storage !== up.storage)
+        a.grad!.withUnsafeMutableElements { $0[0] = 100 }
+        #expect(b.grad?.scalars == [1, 2, 3] && up.scalars == [1, 2, 3])
+        let leaf = Tensor([1, 2]).requiringGrad()
+        let seed = Tensor([5, 7])
+        leaf.backward(seed)
+        #expect(leaf.grad!.storage !== seed.storage)
+    }
+
     @Test func intermediateGradientsAreNotKept() {
         let x = Tensor([1, 2]).requiringGrad()
         let h = x * 3
