@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One entry of the autograd tape.
 ///
 /// A leaf node (created by ``Tensor/requiringGrad()``) has no backward rule and keeps the gradient that
@@ -39,8 +45,21 @@ public final class GradNode {
 }
 
 /// Whether ops record the autograd tape. Off inside ``withNoGrad(_:)``.
+///
+/// Per thread, as in PyTorch: a `withNoGrad` on one thread (an evaluation, a gradcheck, a test running in
+/// parallel) must not stop another thread's ops from recording. Kept in a pthread key (a few ns to read);
+/// no value stored means enabled.
 public enum GradMode {
-    nonisolated(unsafe) static var isEnabled = true
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    static var isEnabled: Bool {
+        get { pthread_getspecific(key) == nil }
+        set { pthread_setspecific(key, newValue ? nil : UnsafeRawPointer(bitPattern: 1)) }
+    }
 }
 
 /// Runs `body` without recording operations for autograd (as `torch.no_grad()`), e.g. for evaluation or
