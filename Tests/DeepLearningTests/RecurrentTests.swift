@@ -217,3 +217,28 @@ import Testing
         #expect(text.contains("GRUCell(inputSize: 3, hiddenSize: 4): hidden state of shape [3, 4]"), "\(text)")
     }
 }
+
+@Suite struct GateActivationTests {
+    /// The gate kernels' σ and tanh against double precision, over the whole range (relative error).
+    @Test func sigmoidAndTanhAreAccurate() {
+        var worst = (sigmoid: 0.0, tanh: 0.0)
+        var x: Float = -100
+        while x < 100 {
+            let v = SIMD8<Float>((0..<8).map { x + Float($0) * 1e-3 })
+            let s = Gates.sigmoid(v), t = Gates.tanh(v)
+            for i in 0..<8 {
+                let d = Double(v[i])
+                let es = 1 / (1 + Foundation.exp(-d)), et = Foundation.tanh(d)
+                // Below −80, σ is < 2e-35 and is computed as σ(−80): compare absolutely there.
+                worst.sigmoid = Swift.max(worst.sigmoid, Swift.abs(Double(s[i]) - es) / (d < -80 ? 1e-28 : es))
+                worst.tanh = Swift.max(worst.tanh, Swift.abs(Double(t[i]) - et) / Swift.max(Swift.abs(et), 1e-30))
+            }
+            x = x.magnitude < 1 ? x + 0.0137 : x + 0.173
+        }
+        #expect(worst.sigmoid < 5e-7 && worst.tanh < 5e-7, "worst relative errors \(worst)")
+        let tiny = Gates.tanh(SIMD8<Float>(repeating: 1e-6)), zero = Gates.tanh(SIMD8<Float>(repeating: -0.0))
+        #expect(Swift.abs(tiny[0] - 1e-6) < 1e-12 && zero[0] == 0 && zero[0].sign == .minus)
+        let extremes = Gates.sigmoid(SIMD8<Float>(-1000, -80, 80, 1000, .infinity, -.infinity, 0, 1))
+        #expect(extremes[0] < 1e-34 && extremes[3] == 1 && extremes[4] == 1 && extremes[5] < 1e-34 && extremes[6] == 0.5)
+    }
+}

@@ -4,16 +4,66 @@
 ///
 /// Layouts (row-major, one row per batch element): gates [batch, k·hidden] with the k blocks of `hidden`
 /// columns in PyTorch's order (LSTM i, f, g, o; GRU r, z, n); states [batch, hidden]. Rows are processed 8
-/// columns at a time; a row's last block may be shorter and goes through a zero-padded vector.
+/// columns at a time; a row's last block may be shorter and goes through ``FirstLanes``, a separate
+/// specialization, so that the full blocks compile to plain vector code.
 enum Gates {
     typealias V = SIMD8<Float>
 
-    @inline(__always) static func load(_ p: UnsafePointer<Float>, _ w: Int) -> V {
-        w == 8 ? V.load(p) : Loops.loadPartial(p, w)
+    // MARK: Activations
+    //
+    // σ and tanh from one shared core, leaner than the general SIMDMath functions (which handle ±∞ and
+    // NaN and the whole float range): the argument is clamped to where the result is still changing, so
+    // no special cases remain. eʸ = 2ⁿ·eʳ with n = round(y/ln 2) and |r| ≤ ln 2/2 (Cody–Waite), and
+    // eʳ = 1 + r + r²·q(r) with the Cephes expf polynomial q. Keeping "r + r²·q" apart gives eʸ − 1
+    // without cancellation near 0, so tanh keeps its relative accuracy for small arguments. Relative
+    // error ≈ 2e-7 for both.
+
+    /// (2ⁿ, eʳ − 1) with eʸ = 2ⁿ·(1 + (eʳ − 1)), for y in [−87, 87].
+    @inline(__always) static func expParts(_ y: V) -> (scale: V, fraction: V) {
+        let magic: Float = 12_582_912  // 1.5·2²³: adding it rounds to an integer
+        let t = y * 1.442_695_04 + magic
+        let n = t - magic
+        let r = y - n * 0.693_359_375 + n * 2.121_944_4e-4
+        var q = V(repeating: 1.987_569_15e-4) * r + 1.398_199_95e-3
+        q = q * r + 8.333_451_9e-3
+        q = q * r + 4.166_579_59e-2
+        q = q * r + 1.666_666_55e-1
+        q = q * r + 5.000_000_12e-1
+        let exponent = SIMDMath.bits(t) &- Int32(bitPattern: magic.bitPattern)
+        return (SIMDMath.float((exponent &+ 127) &<< 23), q * (r * r) + r)
     }
 
-    @inline(__always) static func store(_ v: V, _ p: UnsafeMutablePointer<Float>, _ w: Int) {
-        if w == 8 { v.store(p) } else { Loops.storePartial(v, p, w) }
+    /// σ(x) = 1 / (1 + e⁻ˣ); x is clamped to ±80, where σ is 0 or 1 to float precision.
+    @inline(__always) static func sigmoid(_ x: V) -> V {
+        var y = -x
+        y = y.replacing(with: 80, where: y .> 80)
+        y = y.replacing(with: -80, where: y .< -80)
+        let (scale, fraction) = expParts(y)
+        return 1 / (1 + scale + scale * fraction)
+    }
+
+    /// tanh x = sign(x)·(e²ᵃ − 1)/(e²ᵃ + 1) with a = min(|x|, 9) (tanh 9 is 1 to float precision).
+    @inline(__always) static func tanh(_ x: V) -> V {
+        var a = SIMDMath.abs(x)
+        a = a.replacing(with: 9, where: a .> 9)
+        let (scale, fraction) = expParts(a + a)
+        let em1 = scale * fraction + (scale - 1)
+        let t = em1 / (em1 + 2)
+        return SIMDMath.float(SIMDMath.bits(t) | (SIMDMath.bits(x) & Int32(bitPattern: 0x8000_0000)))
+    }
+
+    /// p[0..<n] = σ(p[0..<n]) in place.
+    static func sigmoidInPlace(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+        var j = 0
+        while j + 8 <= n { sigmoid(V.load(p + j)).store(p + j); j += 8 }
+        if j < n { let l = FirstLanes(count: n - j); l.store(sigmoid(l.load(p + j)), p + j) }
+    }
+
+    /// p[0..<n] = tanh(p[0..<n]) in place.
+    static func tanhInPlace(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+        var j = 0
+        while j + 8 <= n { tanh(V.load(p + j)).store(p + j); j += 8 }
+        if j < n { let l = FirstLanes(count: n - j); l.store(tanh(l.load(p + j)), p + j) }
     }
 
     // MARK: LSTM
@@ -21,28 +71,30 @@ enum Gates {
     /// i = σ(zᵢ), f = σ(z_f), g = tanh(z_g), o = σ(z_o); c = f⊙c₋ + i⊙g; h = o⊙tanh(c).
     ///
     /// `gates` holds the pre-activations z on entry and the activations i, f, g, o on return (what the
-    /// backward step needs, with c₋ and c).
+    /// backward step needs, with c₋ and c). The activations of a row are computed first, block by block
+    /// (short, independent iterations pipeline better than one long body), then the state.
     static func lstmForward(gates: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>,
                             c: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, batch: Int, hidden: Int) {
-        for r in 0..<batch {
-            let z = gates + r * 4 * hidden, s = r * hidden
+        for row in 0..<batch {
+            let z = gates + row * 4 * hidden, s = row * hidden
+            sigmoidInPlace(z, 2 * hidden)
+            tanhInPlace(z + 2 * hidden, hidden)
+            sigmoidInPlace(z + 3 * hidden, hidden)
             var j = 0
-            while j < hidden {
-                let w = Swift.min(8, hidden - j)
-                let i = SIMDMath.sigmoid(load(z + j, w))
-                let f = SIMDMath.sigmoid(load(z + hidden + j, w))
-                let g = SIMDMath.tanh(load(z + 2 * hidden + j, w))
-                let o = SIMDMath.sigmoid(load(z + 3 * hidden + j, w))
-                let cNew = f * load(cPrev + s + j, w) + i * g
-                store(i, z + j, w)
-                store(f, z + hidden + j, w)
-                store(g, z + 2 * hidden + j, w)
-                store(o, z + 3 * hidden + j, w)
-                store(cNew, c + s + j, w)
-                store(o * SIMDMath.tanh(cNew), h + s + j, w)
-                j += w
+            while j + 8 <= hidden {
+                lstmCell(AllLanes(), z + j, cPrev + s + j, c + s + j, h + s + j, hidden)
+                j += 8
             }
+            if j < hidden { lstmCell(FirstLanes(count: hidden - j), z + j, cPrev + s + j, c + s + j, h + s + j, hidden) }
         }
+    }
+
+    @inline(__always) static func lstmCell<L: Lanes>(_ l: L, _ a: UnsafePointer<Float>, _ cPrev: UnsafePointer<Float>,
+                                                     _ c: UnsafeMutablePointer<Float>, _ h: UnsafeMutablePointer<Float>,
+                                                     _ hidden: Int) {
+        let cNew = l.load(a + hidden) * l.load(cPrev) + l.load(a) * l.load(a + 2 * hidden)
+        l.store(cNew, c)
+        l.store(l.load(a + 3 * hidden) * tanh(cNew), h)
     }
 
     /// The adjoint of ``lstmForward``. With τ = tanh(c) and dc̃ = dc + dh⊙o⊙(1 − τ²):
@@ -52,24 +104,32 @@ enum Gates {
     static func lstmBackward(acts: UnsafePointer<Float>, cPrev: UnsafePointer<Float>, c: UnsafePointer<Float>,
                              dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>, dGates: UnsafeMutablePointer<Float>,
                              batch: Int, hidden: Int) {
-        for r in 0..<batch {
-            let a = acts + r * 4 * hidden, d = dGates + r * 4 * hidden, s = r * hidden
+        for row in 0..<batch {
+            let a = acts + row * 4 * hidden, d = dGates + row * 4 * hidden, s = row * hidden
             var j = 0
-            while j < hidden {
-                let w = Swift.min(8, hidden - j)
-                let i = load(a + j, w), f = load(a + hidden + j, w)
-                let g = load(a + 2 * hidden + j, w), o = load(a + 3 * hidden + j, w)
-                let tau = SIMDMath.tanh(load(c + s + j, w))
-                let dhv = load(dh + s + j, w)
-                let dcTotal = load(dc + s + j, w) + dhv * o * (1 - tau * tau)
-                store(dcTotal * g * i * (1 - i), d + j, w)
-                store(dcTotal * load(cPrev + s + j, w) * f * (1 - f), d + hidden + j, w)
-                store(dcTotal * i * (1 - g * g), d + 2 * hidden + j, w)
-                store(dhv * tau * o * (1 - o), d + 3 * hidden + j, w)
-                store(dcTotal * f, dc + s + j, w)
-                j += w
+            while j + 8 <= hidden {
+                lstmCellBackward(AllLanes(), a + j, cPrev + s + j, c + s + j, dh + s + j, dc + s + j, d + j, hidden)
+                j += 8
+            }
+            if j < hidden {
+                lstmCellBackward(FirstLanes(count: hidden - j), a + j, cPrev + s + j, c + s + j, dh + s + j, dc + s + j, d + j, hidden)
             }
         }
+    }
+
+    @inline(__always) static func lstmCellBackward<L: Lanes>(_ l: L, _ a: UnsafePointer<Float>, _ cPrev: UnsafePointer<Float>,
+                                                             _ c: UnsafePointer<Float>, _ dh: UnsafePointer<Float>,
+                                                             _ dc: UnsafeMutablePointer<Float>, _ d: UnsafeMutablePointer<Float>,
+                                                             _ hidden: Int) {
+        let i = l.load(a), f = l.load(a + hidden), g = l.load(a + 2 * hidden), o = l.load(a + 3 * hidden)
+        let tau = tanh(l.load(c))
+        let dhv = l.load(dh)
+        let dcTotal = l.load(dc) + dhv * o * (1 - tau * tau)
+        l.store(dcTotal * g * i * (1 - i), d)
+        l.store(dcTotal * l.load(cPrev) * f * (1 - f), d + hidden)
+        l.store(dcTotal * i * (1 - g * g), d + 2 * hidden)
+        l.store(dhv * tau * o * (1 - o), d + 3 * hidden)
+        l.store(dcTotal * f, dc)
     }
 
     // MARK: GRU
@@ -83,19 +143,22 @@ enum Gates {
                            h: UnsafeMutablePointer<Float>, batch: Int, hidden: Int) {
         for row in 0..<batch {
             let a = gi + row * 3 * hidden, b = gh + row * 3 * hidden, s = row * hidden
+            Loops.zip(AddKernel(), a, 1, b, 1, a, 2 * hidden)
+            sigmoidInPlace(a, 2 * hidden)
             var j = 0
-            while j < hidden {
-                let w = Swift.min(8, hidden - j)
-                let r = SIMDMath.sigmoid(load(a + j, w) + load(b + j, w))
-                let z = SIMDMath.sigmoid(load(a + hidden + j, w) + load(b + hidden + j, w))
-                let n = SIMDMath.tanh(load(a + 2 * hidden + j, w) + r * load(b + 2 * hidden + j, w))
-                store(r, a + j, w)
-                store(z, a + hidden + j, w)
-                store(n, a + 2 * hidden + j, w)
-                store(n + z * (load(hPrev + s + j, w) - n), h + s + j, w)
-                j += w
+            while j + 8 <= hidden {
+                gruCell(AllLanes(), a + j, b + j, hPrev + s + j, h + s + j, hidden)
+                j += 8
             }
+            if j < hidden { gruCell(FirstLanes(count: hidden - j), a + j, b + j, hPrev + s + j, h + s + j, hidden) }
         }
+    }
+
+    @inline(__always) static func gruCell<L: Lanes>(_ l: L, _ a: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>,
+                                                    _ hPrev: UnsafePointer<Float>, _ h: UnsafeMutablePointer<Float>, _ hidden: Int) {
+        let n = tanh(l.load(a + 2 * hidden) + l.load(a) * l.load(b + 2 * hidden))
+        l.store(n, a + 2 * hidden)
+        l.store(n + l.load(a + hidden) * (l.load(hPrev) - n), h)
     }
 
     /// The adjoint of ``gruForward``. With dñ = dh⊙(1 − z)⊙(1 − n²): da_n = dñ, db_n = dñ⊙r,
@@ -108,22 +171,52 @@ enum Gates {
             let a = acts + row * 3 * hidden, b = gh + row * 3 * hidden, s = row * hidden
             let da = dGi + row * 3 * hidden, db = dGh + row * 3 * hidden
             var j = 0
-            while j < hidden {
-                let w = Swift.min(8, hidden - j)
-                let r = load(a + j, w), z = load(a + hidden + j, w), n = load(a + 2 * hidden + j, w)
-                let dhv = load(dh + s + j, w)
-                let dn = dhv * (1 - z) * (1 - n * n)
-                let dr = dn * load(b + 2 * hidden + j, w) * r * (1 - r)
-                let dz = dhv * (load(hPrev + s + j, w) - n) * z * (1 - z)
-                store(dr, da + j, w)
-                store(dz, da + hidden + j, w)
-                store(dn, da + 2 * hidden + j, w)
-                store(dr, db + j, w)
-                store(dz, db + hidden + j, w)
-                store(dn * r, db + 2 * hidden + j, w)
-                store(dhv * z, dhPrev + s + j, w)
-                j += w
+            while j + 8 <= hidden {
+                gruCellBackward(AllLanes(), a + j, b + j, hPrev + s + j, dh + s + j, da + j, db + j, dhPrev + s + j, hidden)
+                j += 8
+            }
+            if j < hidden {
+                gruCellBackward(FirstLanes(count: hidden - j), a + j, b + j, hPrev + s + j, dh + s + j, da + j, db + j,
+                                dhPrev + s + j, hidden)
             }
         }
     }
+
+    @inline(__always) static func gruCellBackward<L: Lanes>(_ l: L, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                                            _ hPrev: UnsafePointer<Float>, _ dh: UnsafePointer<Float>,
+                                                            _ da: UnsafeMutablePointer<Float>, _ db: UnsafeMutablePointer<Float>,
+                                                            _ dhPrev: UnsafeMutablePointer<Float>, _ hidden: Int) {
+        let r = l.load(a), z = l.load(a + hidden), n = l.load(a + 2 * hidden)
+        let dhv = l.load(dh)
+        let dn = dhv * (1 - z) * (1 - n * n)
+        let dr = dn * l.load(b + 2 * hidden) * r * (1 - r)
+        let dz = dhv * (l.load(hPrev) - n) * z * (1 - z)
+        l.store(dr, da)
+        l.store(dz, da + hidden)
+        l.store(dn, da + 2 * hidden)
+        l.store(dr, db)
+        l.store(dz, db + hidden)
+        l.store(dn * r, db + 2 * hidden)
+        l.store(dhv * z, dhPrev)
+    }
+}
+
+/// How a gate kernel reads and writes a block of 8 columns: all of them, or only the first `count` (a
+/// row's last block), each access pattern its own specialization.
+protocol Lanes {
+    func load(_ p: UnsafePointer<Float>) -> SIMD8<Float>
+    func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>)
+}
+
+/// A full block of 8 columns.
+struct AllLanes: Lanes {
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { SIMD8<Float>.load(p) }
+    @inline(__always) func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) { v.store(p) }
+}
+
+/// The first `count` < 8 columns of a block (the rest read as 0 and not written).
+struct FirstLanes: Lanes {
+    let count: Int
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { Loops.loadPartial(p, count) }
+    @inline(__always) func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) { Loops.storePartial(v, p, count) }
 }

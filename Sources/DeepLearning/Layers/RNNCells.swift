@@ -29,12 +29,12 @@ public class RecurrentCell: Module {
         let x = batched ? input.unsqueezed(at: 0) : input.reshaped(to: [1, 1, inputSize])
         let batch = x.shape[1]
         let stateShape = batched ? [batch, hiddenSize] : [hiddenSize]
-        func state(_ s: Tensor?, _ name: String) -> Tensor {
-            guard let s else { return Tensor.zeros([batch, hiddenSize]) }
+        func state(_ s: Tensor?, _ name: String) -> Tensor? {
+            guard let s else { return nil }
             precondition(s.shape == stateShape, "\(self): \(name) of shape \(s.shape) for input of shape \(input.shape), expected \(stateShape)")
             return batched ? s : s.unsqueezed(at: 0)
         }
-        let pass = Tensor.recurrence(kind, input: x, h0: state(h, "hidden state"), c0: kind == .lstm ? state(c, "cell state") : nil,
+        let pass = Tensor.recurrence(kind, input: x, h0: state(h, "hidden state"), c0: state(c, "cell state"),
                                      weightIh: weightIh, weightHh: weightHh, biasIh: biasIh, biasHh: biasHh, reverse: false)
         func shaped(_ t: Tensor) -> Tensor { batched ? t : t.reshaped(to: [hiddenSize]) }
         return (shaped(pass.hN), kind == .lstm ? shaped(pass.cN) : nil)

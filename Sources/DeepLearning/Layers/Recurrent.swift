@@ -99,13 +99,12 @@ public class RecurrentLayer: Module {
             return batched ? state : state.unsqueezed(at: 1)
         }
         let h0 = initial(h0, "initial hidden state"), c0 = initial(c0, "initial cell state")
-        let zeros = Tensor.zeros([batch, hiddenSize])
         var hN: [Tensor] = [], cN: [Tensor] = []
         for layer in 0..<numLayers {
             var outputs: [Tensor] = []
             for d in 0..<directions {
                 let k = layer * directions + d, w = weights[k]
-                let pass = Tensor.recurrence(kind, input: x, h0: h0?[.index(k)] ?? zeros, c0: kind == .lstm ? c0?[.index(k)] ?? zeros : nil,
+                let pass = Tensor.recurrence(kind, input: x, h0: h0?[.index(k)], c0: c0?[.index(k)],
                                              weightIh: w.weightIh, weightHh: w.weightHh, biasIh: w.biasIh, biasHh: w.biasHh,
                                              reverse: d == 1)
                 outputs.append(pass.output)

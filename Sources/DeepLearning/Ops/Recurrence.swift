@@ -8,6 +8,9 @@
 // weight, bias and input gradients of all steps are then three big GEMMs and two column sums — the
 // approach of cuDNN, and far fewer, larger products than one small product per step and parameter.
 
+/// tanh through the gate kernels' activation (see ``Gates/tanh(_:)``).
+struct GateTanh: UnaryKernel { @inline(__always) func apply(_ x: SIMD8<Float>) -> SIMD8<Float> { Gates.tanh(x) } }
+
 /// The cell a recurrence runs.
 enum RecurrentKind {
     /// h = tanh(W_ih·x + b_ih + W_hh·h₋ + b_hh)
@@ -82,20 +85,24 @@ struct RecurrentPass {
 extension Tensor {
     /// Runs a recurrent cell over a sequence in one direction.
     ///
-    /// Shapes: input [T, N, I], h0 and c0 [N, H], weightIh [G·H, I], weightHh [G·H, H], biases [G·H], with
-    /// G the kind's gate count; c0 is required for an LSTM and ignored otherwise. `reverse` walks the steps
+    /// Shapes: input [T, N, I], h0 and c0 [N, H] (zeros when nil; c0 is for an LSTM only), weightIh
+    /// [G·H, I], weightHh [G·H, H], biases [G·H], with G the kind's gate count. `reverse` walks the steps
     /// from T − 1 down to 0. Differentiable in every tensor argument.
-    static func recurrence(_ kind: RecurrentKind, input x: Tensor, h0: Tensor, c0: Tensor?,
+    static func recurrence(_ kind: RecurrentKind, input x: Tensor, h0: Tensor?, c0: Tensor?,
                            weightIh: Tensor, weightHh: Tensor, biasIh: Tensor?, biasHh: Tensor?,
                            reverse: Bool) -> RecurrentPass {
         let (steps, batch, inputSize) = (x.shape[0], x.shape[1], x.shape[2])
         let hidden = weightHh.shape[1], width = kind.gateCount * hidden
         precondition(weightIh.shape == [width, inputSize] && weightHh.shape == [width, hidden],
                       "\(kind.name): weights \(weightIh.shape), \(weightHh.shape) for input \(x.shape) and hidden size \(hidden)")
-        precondition(h0.shape == [batch, hidden] && (kind != .lstm || c0?.shape == [batch, hidden]),
-                      "\(kind.name): initial state \(h0.shape) / \(c0?.shape ?? []) for batch \(batch) and hidden size \(hidden)")
-        let (xc, wih, whh, h0c, c0c) = withNoGrad {
-            (x.contiguous(), weightIh.contiguous(), weightHh.contiguous(), h0.contiguous(), c0?.contiguous())
+        precondition((h0?.shape ?? [batch, hidden]) == [batch, hidden] && (c0?.shape ?? [batch, hidden]) == [batch, hidden]
+                      && (kind == .lstm || c0 == nil),
+                      "\(kind.name): initial state \(h0?.shape ?? []) / \(c0?.shape ?? []) for batch \(batch) and hidden size \(hidden)")
+        // W_hh is also kept transposed ([H, G·H], row-major): BLAS multiplies h₋·W_hhᵀ faster as a plain
+        // product than with the transpose flag, and the copy is paid once per sequence.
+        let (xc, wih, whh, whhT, h0c, c0c) = withNoGrad {
+            (x.contiguous(), weightIh.contiguous(), weightHh.contiguous(), weightHh.transposed().contiguous(),
+             h0?.contiguous(), c0?.contiguous())
         }
         let (bih, bhh) = withNoGrad { (biasIh?.contiguous(), biasHh?.contiguous()) }
         let slab = batch * hidden, planes = kind == .lstm ? 2 : 1
@@ -103,8 +110,8 @@ extension Tensor {
         var packed = Tensor(uninitialized: [planes, steps + 1, batch, hidden])
         let hs = packed.pointer, cs = packed.pointer + (steps + 1) * slab
         let initial = reverse ? steps : 0
-        (hs + initial * slab).update(from: h0c.pointer, count: slab)
-        if let c0c { (cs + initial * slab).update(from: c0c.pointer, count: slab) }
+        if let h0c { (hs + initial * slab).update(from: h0c.pointer, count: slab) } else { (hs + initial * slab).update(repeating: 0, count: slab) }
+        if let c0c { (cs + initial * slab).update(from: c0c.pointer, count: slab) } else if kind == .lstm { (cs + initial * slab).update(repeating: 0, count: slab) }
 
         // Input projection of all steps: gates = X·W_ihᵀ + b_ih (+ b_hh, except for a GRU, whose reset gate
         // multiplies the hidden projection with its bias).
@@ -126,12 +133,16 @@ extension Tensor {
             if let hiddenBias {
                 for row in 0..<batch { (target + row * width).update(from: hiddenBias.pointer, count: width) }
             }
-            GEMM.multiply(m: batch, n: width, k: hidden,
-                          MatrixOperand(pointer: hs + prev * slab, transposed: false, leadingDimension: hidden),
-                          MatrixOperand(pointer: whh.pointer, transposed: true, leadingDimension: hidden),
-                          target, ldc: width, beta: kind == .gru && hiddenBias == nil ? 0 : 1)
+            if s > 0 || h0 != nil {
+                GEMM.multiply(m: batch, n: width, k: hidden,
+                              MatrixOperand(pointer: hs + prev * slab, transposed: false, leadingDimension: hidden),
+                              MatrixOperand(pointer: whhT.pointer, transposed: false, leadingDimension: width),
+                              target, ldc: width, beta: kind == .gru && hiddenBias == nil ? 0 : 1)
+            } else if kind == .gru && hiddenBias == nil {
+                target.update(repeating: 0, count: batch * width)  // h₋ = 0: the hidden projection is 0
+            }
             switch kind {
-            case .rnnTanh: Loops.map(TanhKernel(), z, hs + next * slab, slab)
+            case .rnnTanh: Loops.map(GateTanh(), z, hs + next * slab, slab)
             case .rnnReLU: Loops.map(ReluKernel(), z, hs + next * slab, slab)
             case .lstm:
                 Gates.lstmForward(gates: z, cPrev: cs + prev * slab, c: cs + next * slab, h: hs + next * slab,
@@ -141,10 +152,10 @@ extension Tensor {
             }
         }
 
-        let inputs = [x, h0] + [c0, weightIh, weightHh, biasIh, biasHh].compactMap { $0 }
+        let inputs = [x] + [h0, c0, weightIh, weightHh, biasIh, biasHh].compactMap { $0 }
         if Tensor.shouldRecord(inputs) {
             let states = packed.detached()
-            let needs = (x: x.requiresGrad, w: weightIh.requiresGrad || weightHh.requiresGrad,
+            let needs = (x: x.requiresGrad, h0: h0?.requiresGrad ?? false, w: weightIh.requiresGrad || weightHh.requiresGrad,
                          b: (biasIh?.requiresGrad ?? false) || (biasHh?.requiresGrad ?? false))
             packed.attach(kind.name, inputs: inputs) { g in
                 let gc = g.contiguous()
@@ -174,7 +185,8 @@ extension Tensor {
                                           dh: dh.pointer, dGi: dGi.pointer + rowOffset, dGh: dGh.pointer + rowOffset,
                                           dhPrev: dhPrev.pointer, batch: batch, hidden: hidden)
                     }
-                    // dh₋ (+)= dz_h · W_hh
+                    // dh₋ (+)= dz_h · W_hh (not needed for h_init unless it requires grad)
+                    if s == 0 && !needs.h0 { continue }
                     GEMM.multiply(m: batch, n: hidden, k: width,
                                   MatrixOperand(pointer: dGh.pointer + rowOffset, transposed: false, leadingDimension: width),
                                   MatrixOperand(pointer: whh.pointer, transposed: false, leadingDimension: hidden),
@@ -211,7 +223,8 @@ extension Tensor {
                     Loops.reduceMiddle(SumKernel.self, dGh.pointer, outer: 1, length: rows, inner: width, b.pointer)
                     (dbih, dbhh) = (a, b)
                 }
-                var grads: [Tensor?] = [dx, dhPrev]
+                var grads: [Tensor?] = [dx]
+                if h0 != nil { grads.append(dhPrev) }
                 if c0 != nil { grads.append(dc) }
                 grads += [dwih, dwhh]
                 if biasIh != nil { grads.append(dbih) }
