@@ -52,34 +52,50 @@ enum Gates {
         return SIMDMath.float(SIMDMath.bits(t) | (SIMDMath.bits(x) & Int32(bitPattern: 0x8000_0000)))
     }
 
-    /// p[0..<n] = σ(p[0..<n]) in place.
-    static func sigmoidInPlace(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+    /// p[0..<n] = σ(p[0..<n] + bias[0..<n]) in place.
+    static func sigmoidInPlace(_ p: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, _ n: Int) {
         var j = 0
-        while j + 8 <= n { sigmoid(V.load(p + j)).store(p + j); j += 8 }
-        if j < n { let l = FirstLanes(count: n - j); l.store(sigmoid(l.load(p + j)), p + j) }
+        while j + 8 <= n { sigmoid(V.load(p + j) + V.load(bias + j)).store(p + j); j += 8 }
+        if j < n { let l = FirstLanes(count: n - j); l.store(sigmoid(l.load(p + j) + l.load(bias + j)), p + j) }
     }
 
-    /// p[0..<n] = tanh(p[0..<n]) in place.
-    static func tanhInPlace(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+    /// p[0..<n] = tanh(p[0..<n] + bias[0..<n]) in place.
+    static func tanhInPlace(_ p: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, _ n: Int) {
         var j = 0
-        while j + 8 <= n { tanh(V.load(p + j)).store(p + j); j += 8 }
-        if j < n { let l = FirstLanes(count: n - j); l.store(tanh(l.load(p + j)), p + j) }
+        while j + 8 <= n { tanh(V.load(p + j) + V.load(bias + j)).store(p + j); j += 8 }
+        if j < n { let l = FirstLanes(count: n - j); l.store(tanh(l.load(p + j) + l.load(bias + j)), p + j) }
+    }
+
+    // MARK: Elman
+
+    /// h = tanh(z + b) (or relu) for every row of z [batch, hidden]; backward needs only h.
+    static func rnnForward(_ z: UnsafePointer<Float>, bias: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>,
+                           relu: Bool, batch: Int, hidden: Int) {
+        for row in 0..<batch {
+            let s = row * hidden
+            if relu {
+                Loops.zip(BiasReLU(), z + s, 1, bias, 1, h + s, hidden)
+            } else {
+                Loops.zip(BiasTanh(), z + s, 1, bias, 1, h + s, hidden)
+            }
+        }
     }
 
     // MARK: LSTM
 
-    /// i = σ(zᵢ), f = σ(z_f), g = tanh(z_g), o = σ(z_o); c = f⊙c₋ + i⊙g; h = o⊙tanh(c).
+    /// i = σ(zᵢ), f = σ(z_f), g = tanh(z_g), o = σ(z_o); c = f⊙c₋ + i⊙g; h = o⊙tanh(c), where z is the sum
+    /// of `gates` (W_ih·x + W_hh·h₋) and `bias` [4·hidden] (b_ih + b_hh).
     ///
-    /// `gates` holds the pre-activations z on entry and the activations i, f, g, o on return (what the
-    /// backward step needs, with c₋ and c). The activations of a row are computed first, block by block
-    /// (short, independent iterations pipeline better than one long body), then the state.
-    static func lstmForward(gates: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>,
+    /// `gates` holds the products on entry and the activations i, f, g, o on return (what the backward
+    /// step needs, with c₋ and c). The activations of a row are computed first, block by block (short,
+    /// independent iterations pipeline better than one long body), then the state.
+    static func lstmForward(gates: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, cPrev: UnsafePointer<Float>,
                             c: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, batch: Int, hidden: Int) {
         for row in 0..<batch {
             let z = gates + row * 4 * hidden, s = row * hidden
-            sigmoidInPlace(z, 2 * hidden)
-            tanhInPlace(z + 2 * hidden, hidden)
-            sigmoidInPlace(z + 3 * hidden, hidden)
+            sigmoidInPlace(z, bias: bias, 2 * hidden)
+            tanhInPlace(z + 2 * hidden, bias: bias + 2 * hidden, hidden)
+            sigmoidInPlace(z + 3 * hidden, bias: bias + 3 * hidden, hidden)
             var j = 0
             while j + 8 <= hidden {
                 lstmCell(AllLanes(), z + j, cPrev + s + j, c + s + j, h + s + j, hidden)
@@ -135,28 +151,32 @@ enum Gates {
     // MARK: GRU
 
     /// r = σ(aᵣ + bᵣ), z = σ(a_z + b_z), n = tanh(a_n + r⊙b_n), h = (1 − z)⊙n + z⊙h₋, where a = W_ih·x + b_ih
-    /// (`gi`) and b = W_hh·h₋ + b_hh (`gh`): the reset gate multiplies the hidden projection, as PyTorch.
+    /// and b = W_hh·h₋ + b_hh: the reset gate multiplies the hidden projection, as PyTorch.
     ///
-    /// `gi` holds a on entry and the activations r, z, n on return; `gh` is left as is (the backward step
-    /// needs b_n).
-    static func gruForward(gi: UnsafeMutablePointer<Float>, gh: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
-                           h: UnsafeMutablePointer<Float>, batch: Int, hidden: Int) {
+    /// `gi` and `gh` hold the products W_ih·x and W_hh·h₋ on entry; `bias` [4·hidden] holds the biases as
+    /// (b_ih + b_hh for r and z, b_in, b_hn). On return `gi` holds the activations r, z, n and the n block
+    /// of `gh` holds b_n (with its bias), what the backward step needs.
+    static func gruForward(gi: UnsafeMutablePointer<Float>, gh: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>,
+                           hPrev: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>, batch: Int, hidden: Int) {
         for row in 0..<batch {
             let a = gi + row * 3 * hidden, b = gh + row * 3 * hidden, s = row * hidden
             Loops.zip(AddKernel(), a, 1, b, 1, a, 2 * hidden)
-            sigmoidInPlace(a, 2 * hidden)
+            sigmoidInPlace(a, bias: bias, 2 * hidden)
             var j = 0
             while j + 8 <= hidden {
-                gruCell(AllLanes(), a + j, b + j, hPrev + s + j, h + s + j, hidden)
+                gruCell(AllLanes(), a + j, b + j, bias + j, hPrev + s + j, h + s + j, hidden)
                 j += 8
             }
-            if j < hidden { gruCell(FirstLanes(count: hidden - j), a + j, b + j, hPrev + s + j, h + s + j, hidden) }
+            if j < hidden { gruCell(FirstLanes(count: hidden - j), a + j, b + j, bias + j, hPrev + s + j, h + s + j, hidden) }
         }
     }
 
-    @inline(__always) static func gruCell<L: Lanes>(_ l: L, _ a: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>,
-                                                    _ hPrev: UnsafePointer<Float>, _ h: UnsafeMutablePointer<Float>, _ hidden: Int) {
-        let n = tanh(l.load(a + 2 * hidden) + l.load(a) * l.load(b + 2 * hidden))
+    @inline(__always) static func gruCell<L: Lanes>(_ l: L, _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>,
+                                                    _ bias: UnsafePointer<Float>, _ hPrev: UnsafePointer<Float>,
+                                                    _ h: UnsafeMutablePointer<Float>, _ hidden: Int) {
+        let bn = l.load(b + 2 * hidden) + l.load(bias + 3 * hidden)
+        let n = tanh(l.load(a + 2 * hidden) + l.load(bias + 2 * hidden) + l.load(a) * bn)
+        l.store(bn, b + 2 * hidden)
         l.store(n, a + 2 * hidden)
         l.store(n + l.load(a + hidden) * (l.load(hPrev) - n), h)
     }
@@ -198,6 +218,17 @@ enum Gates {
         l.store(dz, db + hidden)
         l.store(dn * r, db + 2 * hidden)
         l.store(dhv * z, dhPrev)
+    }
+}
+
+/// tanh(a + b), for an Elman cell's pre-activation and bias.
+struct BiasTanh: BinaryKernel { @inline(__always) func apply(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { Gates.tanh(a + b) } }
+
+/// max(a + b, 0).
+struct BiasReLU: BinaryKernel {
+    @inline(__always) func apply(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        let x = a + b
+        return x.replacing(with: 0, where: x .< 0)
     }
 }
 

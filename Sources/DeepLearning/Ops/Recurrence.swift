@@ -1,15 +1,12 @@
 // One recurrent layer in one direction over a whole sequence, as one autograd node.
 //
-// Forward: the input projection of every time step is one GEMM ([T·N, I] · W_ihᵀ, biases folded in);
+// Forward: the input projection of every time step is one GEMM ([T·N, I] · W_ihᵀ);
 // each step then adds its hidden projection h₋·W_hhᵀ (one GEMM) and runs the fused gate kernel of
-// Kernels/Gates.swift, which keeps the gate activations for the backward pass.
+// Kernels/Gates.swift, which adds the biases and keeps the gate activations for the backward pass.
 // Backward (backpropagation through time): walking the steps in reverse, the gate kernel's adjoint gives
 // the gradient of each step's pre-activations and one GEMM sends it to the previous hidden state. The
 // weight, bias and input gradients of all steps are then three big GEMMs and two column sums — the
 // approach of cuDNN, and far fewer, larger products than one small product per step and parameter.
-
-/// tanh through the gate kernels' activation (see ``Gates/tanh(_:)``).
-struct GateTanh: UnaryKernel { @inline(__always) func apply(_ x: SIMD8<Float>) -> SIMD8<Float> { Gates.tanh(x) } }
 
 /// The cell a recurrence runs.
 enum RecurrentKind {
@@ -100,10 +97,10 @@ extension Tensor {
                       "\(kind.name): initial state \(h0?.shape ?? []) / \(c0?.shape ?? []) for batch \(batch) and hidden size \(hidden)")
         // W_hh is also kept transposed ([H, G·H], row-major): BLAS multiplies h₋·W_hhᵀ faster as a plain
         // product than with the transpose flag, and the copy is paid once per sequence.
-        let (xc, wih, whh, whhT, h0c, c0c) = withNoGrad {
-            (x.contiguous(), weightIh.contiguous(), weightHh.contiguous(), weightHh.transposed().contiguous(),
-             h0?.contiguous(), c0?.contiguous())
+        let (xc, wih, whh, h0c, c0c) = withNoGrad {
+            (x.contiguous(), weightIh.contiguous(), weightHh.contiguous(), h0?.contiguous(), c0?.contiguous())
         }
+        let whhT = Tensor.transposedCopy(whh)
         let (bih, bhh) = withNoGrad { (biasIh?.contiguous(), biasHh?.contiguous()) }
         let slab = batch * hidden, planes = kind == .lstm ? 2 : 1
 
@@ -113,42 +110,38 @@ extension Tensor {
         if let h0c { (hs + initial * slab).update(from: h0c.pointer, count: slab) } else { (hs + initial * slab).update(repeating: 0, count: slab) }
         if let c0c { (cs + initial * slab).update(from: c0c.pointer, count: slab) } else if kind == .lstm { (cs + initial * slab).update(repeating: 0, count: slab) }
 
-        // Input projection of all steps: gates = X·W_ihᵀ + b_ih (+ b_hh, except for a GRU, whose reset gate
-        // multiplies the hidden projection with its bias).
+        // Input projection of all steps: gates = X·W_ihᵀ, one GEMM. The biases are added by the gate kernels.
         let gates = Tensor(uninitialized: [steps, batch, width])
-        var inputBias = bih.map { Array(UnsafeBufferPointer(start: $0.pointer, count: width)) }
-        if kind != .gru, let bhh {
-            inputBias = (0..<width).map { (inputBias?[$0] ?? 0) + bhh.pointer[$0] }
-        }
-        Tensor.projectInput(xc, wih, bias: inputBias, into: gates.pointer, rows: steps * batch)
+        GEMM.multiply(m: steps * batch, n: width, k: inputSize,
+                      MatrixOperand(pointer: xc.pointer, transposed: false, leadingDimension: inputSize),
+                      MatrixOperand(pointer: wih.pointer, transposed: true, leadingDimension: inputSize),
+                      gates.pointer, ldc: width)
+        let bias = Tensor.kernelBias(kind, bih, bhh, hidden: hidden)
 
+        // For a GRU the hidden projection has its own buffer (the reset gate multiplies part of it).
         let gh: Tensor? = kind == .gru ? Tensor(uninitialized: [steps, batch, width]) : nil
-        let hiddenBias = kind == .gru ? bhh : nil
         for s in 0..<steps {
             let t = reverse ? steps - 1 - s : s
             let prev = reverse ? t + 1 : t, next = reverse ? t : t + 1
             let z = gates.pointer + t * batch * width
-            // The hidden projection accumulates onto the input projection (or onto b_hh for a GRU).
             let target = gh.map { $0.pointer + t * batch * width } ?? z
-            if let hiddenBias {
-                for row in 0..<batch { (target + row * width).update(from: hiddenBias.pointer, count: width) }
-            }
             if s > 0 || h0 != nil {
                 GEMM.multiply(m: batch, n: width, k: hidden,
                               MatrixOperand(pointer: hs + prev * slab, transposed: false, leadingDimension: hidden),
                               MatrixOperand(pointer: whhT.pointer, transposed: false, leadingDimension: width),
-                              target, ldc: width, beta: kind == .gru && hiddenBias == nil ? 0 : 1)
-            } else if kind == .gru && hiddenBias == nil {
+                              target, ldc: width, beta: kind == .gru ? 0 : 1)
+            } else if kind == .gru {
                 target.update(repeating: 0, count: batch * width)  // h₋ = 0: the hidden projection is 0
             }
             switch kind {
-            case .rnnTanh: Loops.map(GateTanh(), z, hs + next * slab, slab)
-            case .rnnReLU: Loops.map(ReluKernel(), z, hs + next * slab, slab)
+            case .rnnTanh, .rnnReLU:
+                Gates.rnnForward(z, bias: bias.pointer, h: hs + next * slab, relu: kind == .rnnReLU, batch: batch, hidden: hidden)
             case .lstm:
-                Gates.lstmForward(gates: z, cPrev: cs + prev * slab, c: cs + next * slab, h: hs + next * slab,
+                Gates.lstmForward(gates: z, bias: bias.pointer, cPrev: cs + prev * slab, c: cs + next * slab, h: hs + next * slab,
                                   batch: batch, hidden: hidden)
             case .gru:
-                Gates.gruForward(gi: z, gh: target, hPrev: hs + prev * slab, h: hs + next * slab, batch: batch, hidden: hidden)
+                Gates.gruForward(gi: z, gh: target, bias: bias.pointer, hPrev: hs + prev * slab, h: hs + next * slab,
+                                 batch: batch, hidden: hidden)
             }
         }
 
@@ -220,7 +213,11 @@ extension Tensor {
                 if needs.b {
                     let a = Tensor(uninitialized: [width]), b = Tensor(uninitialized: [width])
                     Loops.reduceMiddle(SumKernel.self, dGi.pointer, outer: 1, length: rows, inner: width, a.pointer)
-                    Loops.reduceMiddle(SumKernel.self, dGh.pointer, outer: 1, length: rows, inner: width, b.pointer)
+                    if kind == .gru {
+                        Loops.reduceMiddle(SumKernel.self, dGh.pointer, outer: 1, length: rows, inner: width, b.pointer)
+                    } else {
+                        b.pointer.update(from: a.pointer, count: width)  // the two biases enter as one sum
+                    }
                     (dbih, dbhh) = (a, b)
                 }
                 var grads: [Tensor?] = [dx]
@@ -235,17 +232,36 @@ extension Tensor {
         return RecurrentPass(packed: packed, reverse: reverse)
     }
 
-    /// out[row] = x[row] · Wᵀ + bias for every row of a contiguous [rows, I] input (one GEMM).
-    private static func projectInput(_ x: Tensor, _ w: Tensor, bias: [Float]?, into out: UnsafeMutablePointer<Float>, rows: Int) {
-        let (width, inputSize) = (w.shape[0], w.shape[1])
-        if let bias {
-            bias.withUnsafeBufferPointer { b in
-                for row in 0..<rows { (out + row * width).update(from: b.baseAddress!, count: width) }
+    /// The transpose of a contiguous matrix as a new contiguous matrix, copied in 16 × 16 tiles so that
+    /// both the reads and the writes stay within a few cache lines (a plain strided copy of a 512 × 128
+    /// matrix is several times slower).
+    static func transposedCopy(_ m: Tensor) -> Tensor {
+        let (rows, cols) = (m.shape[0], m.shape[1])
+        let out = Tensor(uninitialized: [cols, rows])
+        let src = m.pointer, dst = out.pointer
+        for i0 in stride(from: 0, to: rows, by: 16) {
+            for j0 in stride(from: 0, to: cols, by: 16) {
+                for i in i0..<Swift.min(i0 + 16, rows) {
+                    for j in j0..<Swift.min(j0 + 16, cols) { dst[j * rows + i] = src[i * cols + j] }
+                }
             }
         }
-        GEMM.multiply(m: rows, n: width, k: inputSize,
-                      MatrixOperand(pointer: x.pointer, transposed: false, leadingDimension: inputSize),
-                      MatrixOperand(pointer: w.pointer, transposed: true, leadingDimension: inputSize),
-                      out, ldc: width, beta: bias == nil ? 0 : 1)
+        return out
+    }
+
+    /// The bias vector the gate kernels add: b_ih + b_hh for an Elman cell or an LSTM ([G·H]); for a GRU
+    /// [4H]: b_ih + b_hh for r and z, then b_in and b_hn apart (the reset gate multiplies b_hn). Zeros
+    /// without biases.
+    static func kernelBias(_ kind: RecurrentKind, _ bih: Tensor?, _ bhh: Tensor?, hidden: Int) -> Tensor {
+        let width = kind.gateCount * hidden
+        let out = Tensor.zeros([kind == .gru ? 4 * hidden : width])
+        let p = out.pointer
+        if let bih { p.update(from: bih.pointer, count: width) }
+        if let bhh {
+            let sum = kind == .gru ? 2 * hidden : width
+            Loops.zip(AddKernel(), p, 1, bhh.pointer, 1, p, sum)
+            if kind == .gru { (p + 3 * hidden).update(from: bhh.pointer + 2 * hidden, count: hidden) }
+        }
+        return out
     }
 }
