@@ -4,11 +4,14 @@
 /// Parameter `weight` [numEmbeddings, embeddingDim], initialised N(0, 1). With `paddingIdx`, that row starts
 /// at zero and never receives a gradient, so it stays what it is (the vector of a padding token).
 public final class Embedding: Module, Layer {
+    /// The table, [numEmbeddings, embeddingDim]; row i is the vector of index i.
     public let weight: Tensor
+    /// Number of rows (the vocabulary size) and length of each vector.
     public let numEmbeddings: Int, embeddingDim: Int
     /// The row that receives no gradient, in 0..<numEmbeddings (a negative argument counts from the end).
     public let paddingIdx: Int?
 
+    /// A table of `numEmbeddings` vectors of length `embeddingDim`, as `nn.Embedding(num, dim, padding_idx)`.
     public init(_ numEmbeddings: Int, _ embeddingDim: Int, paddingIdx: Int? = nil) {
         precondition(numEmbeddings > 0 && embeddingDim > 0, "Embedding(\(numEmbeddings), \(embeddingDim)): sizes must be positive")
         if let p = paddingIdx {
@@ -24,6 +27,7 @@ public final class Embedding: Module, Layer {
         super.init()
     }
 
+    /// The rows picked by `indices` (any shape): shape indices.shape + [embeddingDim].
     public func callAsFunction(_ indices: Tensor) -> Tensor {
         embedding(indices, weight: weight, paddingIdx: paddingIdx)
     }

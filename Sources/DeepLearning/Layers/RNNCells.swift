@@ -4,10 +4,15 @@
 /// Parameters `weight_ih` [G·H, inputSize], `weight_hh` [G·H, H], `bias_ih` and `bias_hh` [G·H], with G = 1,
 /// 4 or 3 gates, all initialised U(−1/√H, 1/√H).
 public class RecurrentCell: Module {
+    /// W_ih [G·H, inputSize].
     public let weightIh: Tensor
+    /// W_hh [G·H, H].
     public let weightHh: Tensor
+    /// b_ih [G·H], nil without biases.
     public let biasIh: Tensor?
+    /// b_hh [G·H], nil without biases.
     public let biasHh: Tensor?
+    /// Features of the input and of the hidden state (H).
     public let inputSize: Int, hiddenSize: Int
     let kind: RecurrentKind
 
@@ -61,6 +66,7 @@ extension RecurrentCell: CustomStringConvertible {
 ///
 /// Shapes: input [N, inputSize] and h [N, H] (zeros when nil) → h' [N, H]; unbatched [inputSize], [H] → [H].
 public final class RNNCell: RecurrentCell {
+    /// As `nn.RNNCell(input_size, hidden_size, bias, nonlinearity)`.
     public init(_ inputSize: Int, _ hiddenSize: Int, bias: Bool = true, nonlinearity: RNN.Nonlinearity = .tanh) {
         super.init(kind: nonlinearity == .tanh ? .rnnTanh : .rnnReLU, inputSize: inputSize, hiddenSize: hiddenSize, bias: bias)
     }
@@ -78,6 +84,7 @@ public final class RNNCell: RecurrentCell {
 /// Shapes: input [N, inputSize], state (h, c) each [N, H] (zeros when nil) → (h', c') each [N, H];
 /// unbatched [inputSize], [H] → [H]. Weights [4H, inputSize] and [4H, H].
 public final class LSTMCell: RecurrentCell {
+    /// As `nn.LSTMCell(input_size, hidden_size, bias)`.
     public init(_ inputSize: Int, _ hiddenSize: Int, bias: Bool = true) {
         super.init(kind: .lstm, inputSize: inputSize, hiddenSize: hiddenSize, bias: bias)
     }
@@ -95,6 +102,7 @@ public final class LSTMCell: RecurrentCell {
 /// Shapes: input [N, inputSize] and h [N, H] (zeros when nil) → h' [N, H]; unbatched [inputSize], [H] → [H].
 /// Weights [3H, inputSize] and [3H, H].
 public final class GRUCell: RecurrentCell {
+    /// As `nn.GRUCell(input_size, hidden_size, bias)`.
     public init(_ inputSize: Int, _ hiddenSize: Int, bias: Bool = true) {
         super.init(kind: .gru, inputSize: inputSize, hiddenSize: hiddenSize, bias: bias)
     }

@@ -4,9 +4,13 @@
 /// size: `weightIh` [G·H, inputs], `weightHh` [G·H, H], `biasIh` and `biasHh` [G·H]. The gate blocks are
 /// stacked in PyTorch's order (LSTM i, f, g, o; GRU r, z, n).
 public struct RecurrentWeights {
+    /// W_ih, applied to the layer's input: [G·H, inputs].
     public let weightIh: Tensor
+    /// W_hh, applied to the previous hidden state: [G·H, H].
     public let weightHh: Tensor
+    /// b_ih [G·H], nil without biases.
     public let biasIh: Tensor?
+    /// b_hh [G·H], nil without biases.
     public let biasHh: Tensor?
 
     /// Weights drawn U(−1/√H, 1/√H) from the global generator, in PyTorch's order.
@@ -36,7 +40,10 @@ public struct RecurrentWeights {
 /// autograd node (see ``Tensor/recurrence``). Parameters `weight_ih_l{l}`, `weight_hh_l{l}`, `bias_ih_l{l}`,
 /// `bias_hh_l{l}`, with `_reverse` appended for the backward direction, in PyTorch's state-dict order.
 public class RecurrentLayer: Module {
+    /// Features of the input, of each hidden state (H), and number of stacked layers.
     public let inputSize: Int, hiddenSize: Int, numLayers: Int
+    /// Whether the cells have biases, the input and output are [N, T, ...] rather than [T, N, ...], and
+    /// each layer also runs backward in time.
     public let bias: Bool, batchFirst: Bool, bidirectional: Bool
     /// Probability of zeroing an element of a layer's output before the next layer, in training mode.
     public let dropout: Float
@@ -71,6 +78,8 @@ public class RecurrentLayer: Module {
     /// 1 or 2.
     public var directions: Int { bidirectional ? 2 : 1 }
 
+    /// PyTorch's names: `weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, then `..._l0_reverse`, then
+    /// layer 1, and so on.
     public override func namedTensors() -> [(String, Tensor)] {
         weights.enumerated().flatMap { k, w in
             w.named("_l\(k / directions)" + (k % directions == 1 ? "_reverse" : ""))
@@ -154,8 +163,14 @@ extension RecurrentLayer: CustomStringConvertible {
 /// `weight_ih_l0` [H, inputSize], `weight_hh_l0` [H, H], biases [H], initialised U(−1/√H, 1/√H).
 public final class RNN: RecurrentLayer {
     /// The activation of an Elman cell.
-    public enum Nonlinearity { case tanh, relu }
+    public enum Nonlinearity {
+        /// tanh, PyTorch's default.
+        case tanh
+        /// max(0, x).
+        case relu
+    }
 
+    /// As `nn.RNN(input_size, hidden_size, num_layers, nonlinearity, bias, batch_first, dropout, bidirectional)`.
     public init(_ inputSize: Int, _ hiddenSize: Int, numLayers: Int = 1, nonlinearity: Nonlinearity = .tanh,
                 bias: Bool = true, batchFirst: Bool = false, dropout: Float = 0, bidirectional: Bool = false) {
         super.init(kind: nonlinearity == .tanh ? .rnnTanh : .rnnReLU, inputSize: inputSize, hiddenSize: hiddenSize,
@@ -187,6 +202,7 @@ public typealias LSTMState = (h: Tensor, c: Tensor)
 /// state (hN, cN). Weights `weight_ih_l0` [4H, inputSize] and `weight_hh_l0` [4H, H] stack the gates in the
 /// order i, f, g, o; all parameters initialised U(−1/√H, 1/√H).
 public final class LSTM: RecurrentLayer {
+    /// As `nn.LSTM(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional)`.
     public init(_ inputSize: Int, _ hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, batchFirst: Bool = false,
                 dropout: Float = 0, bidirectional: Bool = false) {
         super.init(kind: .lstm, inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, bias: bias,
@@ -209,6 +225,7 @@ public final class LSTM: RecurrentLayer {
 /// Shapes as ``RNN``. Weights `weight_ih_l0` [3H, inputSize] and `weight_hh_l0` [3H, H] stack the gates in
 /// the order r, z, n; all parameters initialised U(−1/√H, 1/√H).
 public final class GRU: RecurrentLayer {
+    /// As `nn.GRU(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional)`.
     public init(_ inputSize: Int, _ hiddenSize: Int, numLayers: Int = 1, bias: Bool = true, batchFirst: Bool = false,
                 dropout: Float = 0, bidirectional: Bool = false) {
         super.init(kind: .gru, inputSize: inputSize, hiddenSize: hiddenSize, numLayers: numLayers, bias: bias,

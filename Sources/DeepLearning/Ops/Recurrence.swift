@@ -107,8 +107,10 @@ extension Tensor {
         var packed = Tensor(uninitialized: [planes, steps + 1, batch, hidden])
         let hs = packed.pointer, cs = packed.pointer + (steps + 1) * slab
         let initial = reverse ? steps : 0
-        if let h0c { (hs + initial * slab).update(from: h0c.pointer, count: slab) } else { (hs + initial * slab).update(repeating: 0, count: slab) }
-        if let c0c { (cs + initial * slab).update(from: c0c.pointer, count: slab) } else if kind == .lstm { (cs + initial * slab).update(repeating: 0, count: slab) }
+        for (state, plane) in [(h0c, hs), (c0c, cs)].prefix(planes) {
+            if let state { (plane + initial * slab).update(from: state.pointer, count: slab) }
+            else { (plane + initial * slab).update(repeating: 0, count: slab) }
+        }
 
         // Input projection of all steps: gates = X·W_ihᵀ, one GEMM. The biases are added by the gate kernels.
         let gates = Tensor(uninitialized: [steps, batch, width])
