@@ -9,10 +9,15 @@ struct MatrixOperand {
 }
 
 enum GEMM {
+    /// Makes OpenBLAS use the kernels the CPU supports when it did not recognise the CPU (see
+    /// `dl_blas_select_kernels` in Sources/CBLAS/shim.h); runs once, before the first product.
+    static let kernelsSelected: Void = dl_blas_select_kernels()
+
     /// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C, row-major, through `cblas_sgemm`.
     @inline(__always)
     static func multiply(m: Int, n: Int, k: Int, _ a: MatrixOperand, _ b: MatrixOperand,
                          _ c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float = 1, beta: Float = 0) {
+        _ = kernelsSelected
         cblas_sgemm(CblasRowMajor,
                     a.transposed ? CblasTrans : CblasNoTrans,
                     b.transposed ? CblasTrans : CblasNoTrans,

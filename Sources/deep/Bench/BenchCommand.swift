@@ -5,7 +5,7 @@ import DeepLearning
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run a benchmark suite (one line per case).")
 
-    @Argument(help: "Suite: core.")
+    @Argument(help: "Suite: core, recurrent.")
     var suite: String = "core"
 
     @Option(help: "Worker threads for our loops and BLAS (default: all cores).")
@@ -15,7 +15,8 @@ struct Bench: ParsableCommand {
         if let threads { Parallel.setThreads(threads) }
         switch suite {
         case "core": CoreBench.run()
-        default: throw ValidationError("unknown suite \(suite); available: core")
+        case "recurrent": RecurrentBench.run()
+        default: throw ValidationError("unknown suite \(suite); available: core, recurrent")
         }
     }
 }

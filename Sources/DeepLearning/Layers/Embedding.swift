@@ -1,0 +1,63 @@
+/// A lookup table of learned vectors, as `torch.nn.Embedding`: yᵢ = W[idxᵢ].
+///
+/// Shapes: indices of any shape (whole numbers stored as Floats, in 0..<numEmbeddings) → [..., embeddingDim].
+/// Parameter `weight` [numEmbeddings, embeddingDim], initialised N(0, 1). With `paddingIdx`, that row starts
+/// at zero and never receives a gradient, so it stays what it is (the vector of a padding token).
+public final class Embedding: Module, Layer {
+    /// The table, [numEmbeddings, embeddingDim]; row i is the vector of index i.
+    public let weight: Tensor
+    /// Number of rows (the vocabulary size) and length of each vector.
+    public let numEmbeddings: Int, embeddingDim: Int
+    /// The row that receives no gradient, in 0..<numEmbeddings (a negative argument counts from the end).
+    public let paddingIdx: Int?
+
+    /// A table of `numEmbeddings` vectors of length `embeddingDim`, as `nn.Embedding(num, dim, padding_idx)`.
+    public init(_ numEmbeddings: Int, _ embeddingDim: Int, paddingIdx: Int? = nil) {
+        precondition(numEmbeddings > 0 && embeddingDim > 0, "Embedding(\(numEmbeddings), \(embeddingDim)): sizes must be positive")
+        if let p = paddingIdx {
+            precondition(p >= -numEmbeddings && p < numEmbeddings,
+                         "Embedding(\(numEmbeddings), \(embeddingDim)): paddingIdx \(p) out of range for \(numEmbeddings) embeddings")
+        }
+        self.numEmbeddings = numEmbeddings
+        self.embeddingDim = embeddingDim
+        self.paddingIdx = paddingIdx.map { $0 < 0 ? $0 + numEmbeddings : $0 }
+        let w = Tensor.randn([numEmbeddings, embeddingDim], using: &RandomGenerator.global)
+        if let p = self.paddingIdx { (w.pointer + p * embeddingDim).update(repeating: 0, count: embeddingDim) }
+        weight = w.requiringGrad()
+        super.init()
+    }
+
+    /// The rows picked by `indices` (any shape): shape indices.shape + [embeddingDim].
+    public func callAsFunction(_ indices: Tensor) -> Tensor {
+        embedding(indices, weight: weight, paddingIdx: paddingIdx)
+    }
+}
+
+/// The rows of `weight` [V, D] picked by `indices` (any shape, whole numbers as Floats): shape
+/// indices.shape + [D], as `torch.nn.functional.embedding`. The gradient of `weight` adds each output row's
+/// gradient into the row it came from (repeated indices accumulate), except for row `paddingIdx`.
+public func embedding(_ indices: Tensor, weight: Tensor, paddingIdx: Int? = nil) -> Tensor {
+    precondition(weight.rank == 2, "embedding: weight of shape \(weight.shape) must have rank 2")
+    let (rows, dim) = (weight.shape[0], weight.shape[1])
+    let idx = indices.scalars.map { v -> Int in
+        let i = Int(v)
+        precondition(Float(i) == v && i >= 0 && i < rows,
+                     "Embedding(\(rows), \(dim)): index \(v) in indices of shape \(indices.shape) is not in 0..<\(rows)")
+        return i
+    }
+    let w = withNoGrad { weight.contiguous() }
+    var out = Tensor(uninitialized: indices.shape + [dim])
+    for (k, i) in idx.enumerated() { (out.pointer + k * dim).update(from: w.pointer + i * dim, count: dim) }
+    if Tensor.shouldRecord(weight) {
+        out.attach("embedding", weight) { g in
+            let gc = g.contiguous()
+            let dw = Tensor.zeros([rows, dim])
+            for (k, i) in idx.enumerated() where i != paddingIdx {
+                let dst = dw.pointer + i * dim
+                Loops.zip(AddKernel(), dst, 1, gc.pointer + k * dim, 1, dst, dim)
+            }
+            return [dw]
+        }
+    }
+    return out
+}

@@ -1,0 +1,269 @@
+// One recurrent layer in one direction over a whole sequence, as one autograd node.
+//
+// Forward: the input projection of every time step is one GEMM ([T·N, I] · W_ihᵀ);
+// each step then adds its hidden projection h₋·W_hhᵀ (one GEMM) and runs the fused gate kernel of
+// Kernels/Gates.swift, which adds the biases and keeps the gate activations for the backward pass.
+// Backward (backpropagation through time): walking the steps in reverse, the gate kernel's adjoint gives
+// the gradient of each step's pre-activations and one GEMM sends it to the previous hidden state. The
+// weight, bias and input gradients of all steps are then three big GEMMs and two column sums — the
+// approach of cuDNN, and far fewer, larger products than one small product per step and parameter.
+
+/// The cell a recurrence runs.
+enum RecurrentKind {
+    /// h = tanh(W_ih·x + b_ih + W_hh·h₋ + b_hh)
+    case rnnTanh
+    /// h = relu(W_ih·x + b_ih + W_hh·h₋ + b_hh)
+    case rnnReLU
+    /// Gates i, f, g, o; a cell state c beside h.
+    case lstm
+    /// Gates r, z, n, with the reset gate applied after the hidden product.
+    case gru
+
+    /// Number of `hidden`-row blocks stacked in W_ih and W_hh.
+    var gateCount: Int {
+        switch self {
+        case .rnnTanh, .rnnReLU: return 1
+        case .lstm: return 4
+        case .gru: return 3
+        }
+    }
+
+    var name: String {
+        switch self {
+        case .rnnTanh: return "rnn_tanh"
+        case .rnnReLU: return "rnn_relu"
+        case .lstm: return "lstm"
+        case .gru: return "gru"
+        }
+    }
+}
+
+/// The states of one direction of one layer, packed in one tensor so that the whole sequence is one
+/// autograd node.
+///
+/// `packed` has shape [P, T + 1, N, H], P = 2 for an LSTM (hidden states, then cell states) and 1 otherwise.
+/// Along the time axis, the initial state sits next to the step it feeds: slots 0…T hold h_init, h₀, …,
+/// h_{T−1} for the forward direction and h₀, …, h_{T−1}, h_init for the reverse one. So the hidden state
+/// that step t reads is one contiguous block either way, and so are the outputs.
+struct RecurrentPass {
+    let packed: Tensor
+    let reverse: Bool
+
+    var steps: Int { packed.shape[1] - 1 }
+
+    /// Hidden states of every step in time order: [T, N, H].
+    var output: Tensor { view(plane: 0, slot: reverse ? 0 : 1, count: steps) }
+    /// The last hidden state (of time 0 for the reverse direction): [N, H].
+    var hN: Tensor { view(plane: 0, slot: reverse ? 0 : steps, count: nil) }
+    /// The last cell state of an LSTM: [N, H].
+    var cN: Tensor { view(plane: 1, slot: reverse ? 0 : steps, count: nil) }
+
+    /// `count` consecutive slots of one plane ([count, N, H]), or one slot ([N, H]) when `count` is nil, as a
+    /// view whose gradient is written back into the packed shape.
+    private func view(plane: Int, slot: Int, count: Int?) -> Tensor {
+        let n = packed.shape[2], h = packed.shape[3]
+        let shape = count.map { [$0, n, h] } ?? [n, h]
+        let offset = packed.offset + (plane * (steps + 1) + slot) * n * h
+        var out = Tensor(storage: packed.storage, shape: shape, strides: Tensor.contiguousStrides(for: shape), offset: offset)
+        if Tensor.shouldRecord(packed) {
+            let full = packed.shape
+            let start = plane * (steps + 1) + slot
+            let flatShape = [full[0] * full[1], n, h]
+            out.attach("recurrentState", packed) { g in
+                [Tensor.scattering(g.reshaped(to: [count ?? 1, n, h]), into: flatShape) {
+                    $0.sliced(alongAxis: 0, start..<(start + (count ?? 1)))
+                }.reshaped(to: full)]
+            }
+        }
+        return out
+    }
+}
+
+extension Tensor {
+    /// Runs a recurrent cell over a sequence in one direction.
+    ///
+    /// Shapes: input [T, N, I], h0 and c0 [N, H] (zeros when nil; c0 is for an LSTM only), weightIh
+    /// [G·H, I], weightHh [G·H, H], biases [G·H], with G the kind's gate count. `reverse` walks the steps
+    /// from T − 1 down to 0. Differentiable in every tensor argument.
+    static func recurrence(_ kind: RecurrentKind, input x: Tensor, h0: Tensor?, c0: Tensor?,
+                           weightIh: Tensor, weightHh: Tensor, biasIh: Tensor?, biasHh: Tensor?,
+                           reverse: Bool) -> RecurrentPass {
+        let (steps, batch, inputSize) = (x.shape[0], x.shape[1], x.shape[2])
+        let hidden = weightHh.shape[1], width = kind.gateCount * hidden
+        precondition(weightIh.shape == [width, inputSize] && weightHh.shape == [width, hidden],
+                      "\(kind.name): weights \(weightIh.shape), \(weightHh.shape) for input \(x.shape) and hidden size \(hidden)")
+        precondition((h0?.shape ?? [batch, hidden]) == [batch, hidden] && (c0?.shape ?? [batch, hidden]) == [batch, hidden]
+                      && (kind == .lstm || c0 == nil),
+                      "\(kind.name): initial state \(h0?.shape ?? []) / \(c0?.shape ?? []) for batch \(batch) and hidden size \(hidden)")
+        // W_hh is also kept transposed ([H, G·H], row-major): BLAS multiplies h₋·W_hhᵀ faster as a plain
+        // product than with the transpose flag, and the copy is paid once per sequence.
+        let (xc, wih, whh, h0c, c0c) = withNoGrad {
+            (x.contiguous(), weightIh.contiguous(), weightHh.contiguous(), h0?.contiguous(), c0?.contiguous())
+        }
+        let whhT = Tensor.transposedCopy(whh)
+        let (bih, bhh) = withNoGrad { (biasIh?.contiguous(), biasHh?.contiguous()) }
+        let slab = batch * hidden, planes = kind == .lstm ? 2 : 1
+
+        var packed = Tensor(uninitialized: [planes, steps + 1, batch, hidden])
+        let hs = packed.pointer, cs = packed.pointer + (steps + 1) * slab
+        let initial = reverse ? steps : 0
+        for (state, plane) in [(h0c, hs), (c0c, cs)].prefix(planes) {
+            if let state { (plane + initial * slab).update(from: state.pointer, count: slab) }
+            else { (plane + initial * slab).update(repeating: 0, count: slab) }
+        }
+
+        // Input projection of all steps: gates = X·W_ihᵀ, one GEMM. The biases are added by the gate kernels.
+        let gates = Tensor(uninitialized: [steps, batch, width])
+        GEMM.multiply(m: steps * batch, n: width, k: inputSize,
+                      MatrixOperand(pointer: xc.pointer, transposed: false, leadingDimension: inputSize),
+                      MatrixOperand(pointer: wih.pointer, transposed: true, leadingDimension: inputSize),
+                      gates.pointer, ldc: width)
+        let bias = Tensor.kernelBias(kind, bih, bhh, hidden: hidden)
+
+        // For a GRU the hidden projection has its own buffer (the reset gate multiplies part of it).
+        let gh: Tensor? = kind == .gru ? Tensor(uninitialized: [steps, batch, width]) : nil
+        for s in 0..<steps {
+            let t = reverse ? steps - 1 - s : s
+            let prev = reverse ? t + 1 : t, next = reverse ? t : t + 1
+            let z = gates.pointer + t * batch * width
+            let target = gh.map { $0.pointer + t * batch * width } ?? z
+            if s > 0 || h0 != nil {
+                GEMM.multiply(m: batch, n: width, k: hidden,
+                              MatrixOperand(pointer: hs + prev * slab, transposed: false, leadingDimension: hidden),
+                              MatrixOperand(pointer: whhT.pointer, transposed: false, leadingDimension: width),
+                              target, ldc: width, beta: kind == .gru ? 0 : 1)
+            } else if kind == .gru {
+                target.update(repeating: 0, count: batch * width)  // h₋ = 0: the hidden projection is 0
+            }
+            switch kind {
+            case .rnnTanh, .rnnReLU:
+                Gates.rnnForward(z, bias: bias.pointer, h: hs + next * slab, relu: kind == .rnnReLU, batch: batch, hidden: hidden)
+            case .lstm:
+                Gates.lstmForward(gates: z, bias: bias.pointer, cPrev: cs + prev * slab, c: cs + next * slab, h: hs + next * slab,
+                                  batch: batch, hidden: hidden)
+            case .gru:
+                Gates.gruForward(gi: z, gh: target, bias: bias.pointer, hPrev: hs + prev * slab, h: hs + next * slab,
+                                 batch: batch, hidden: hidden)
+            }
+        }
+
+        let inputs = [x] + [h0, c0, weightIh, weightHh, biasIh, biasHh].compactMap { $0 }
+        if Tensor.shouldRecord(inputs) {
+            let states = packed.detached()
+            let needs = (x: x.requiresGrad, h0: h0?.requiresGrad ?? false, w: weightIh.requiresGrad || weightHh.requiresGrad,
+                         b: (biasIh?.requiresGrad ?? false) || (biasHh?.requiresGrad ?? false))
+            packed.attach(kind.name, inputs: inputs) { g in
+                let gc = g.contiguous()
+                let dGi = Tensor(uninitialized: [steps, batch, width])
+                let dGh = kind == .gru ? Tensor(uninitialized: [steps, batch, width]) : dGi
+                let dh = Tensor(uninitialized: [batch, hidden])
+                let dhPrev = Tensor.zeros([batch, hidden])
+                let dc: Tensor? = kind == .lstm ? Tensor(uninitialized: [batch, hidden]) : nil
+                let hs = states.pointer, cs = states.pointer + (steps + 1) * slab
+                let gHs = gc.pointer, gCs = gc.pointer + (steps + 1) * slab
+                if let dc { dc.pointer.update(from: gCs + (reverse ? 0 : steps) * slab, count: slab) }
+                for s in stride(from: steps - 1, through: 0, by: -1) {
+                    let t = reverse ? steps - 1 - s : s
+                    let prev = reverse ? t + 1 : t, next = reverse ? t : t + 1
+                    let rowOffset = t * batch * width
+                    // The gradient reaching h_t: from the output (and h_n) plus from the step after.
+                    Loops.zip(AddKernel(), gHs + next * slab, 1, dhPrev.pointer, 1, dh.pointer, slab)
+                    switch kind {
+                    case .rnnTanh: Loops.zip(TanhBackward(), hs + next * slab, 1, dh.pointer, 1, dGi.pointer + rowOffset, slab)
+                    case .rnnReLU: Loops.zip(ReluBackward(), hs + next * slab, 1, dh.pointer, 1, dGi.pointer + rowOffset, slab)
+                    case .lstm:
+                        Gates.lstmBackward(acts: gates.pointer + rowOffset, cPrev: cs + prev * slab, c: cs + next * slab,
+                                           dh: dh.pointer, dc: dc!.pointer, dGates: dGi.pointer + rowOffset,
+                                           batch: batch, hidden: hidden)
+                    case .gru:
+                        Gates.gruBackward(acts: gates.pointer + rowOffset, gh: gh!.pointer + rowOffset, hPrev: hs + prev * slab,
+                                          dh: dh.pointer, dGi: dGi.pointer + rowOffset, dGh: dGh.pointer + rowOffset,
+                                          dhPrev: dhPrev.pointer, batch: batch, hidden: hidden)
+                    }
+                    // dh₋ (+)= dz_h · W_hh (not needed for h_init unless it requires grad)
+                    if s == 0 && !needs.h0 { continue }
+                    GEMM.multiply(m: batch, n: hidden, k: width,
+                                  MatrixOperand(pointer: dGh.pointer + rowOffset, transposed: false, leadingDimension: width),
+                                  MatrixOperand(pointer: whh.pointer, transposed: false, leadingDimension: hidden),
+                                  dhPrev.pointer, ldc: hidden, beta: kind == .gru ? 1 : 0)
+                }
+                let rows = steps * batch
+                var dx: Tensor?, dwih: Tensor?, dwhh: Tensor?
+                if needs.x {
+                    // dX = dZᵢ · W_ih
+                    let out = Tensor(uninitialized: [steps, batch, inputSize])
+                    GEMM.multiply(m: rows, n: inputSize, k: width,
+                                  MatrixOperand(pointer: dGi.pointer, transposed: false, leadingDimension: width),
+                                  MatrixOperand(pointer: wih.pointer, transposed: false, leadingDimension: inputSize),
+                                  out.pointer, ldc: inputSize)
+                    dx = out
+                }
+                if needs.w {
+                    // dW_ih = dZᵢᵀ · X and dW_hh = dZ_hᵀ · H₋, every step at once.
+                    let a = Tensor(uninitialized: [width, inputSize]), b = Tensor(uninitialized: [width, hidden])
+                    GEMM.multiply(m: width, n: inputSize, k: rows,
+                                  MatrixOperand(pointer: dGi.pointer, transposed: true, leadingDimension: width),
+                                  MatrixOperand(pointer: xc.pointer, transposed: false, leadingDimension: inputSize),
+                                  a.pointer, ldc: inputSize)
+                    GEMM.multiply(m: width, n: hidden, k: rows,
+                                  MatrixOperand(pointer: dGh.pointer, transposed: true, leadingDimension: width),
+                                  MatrixOperand(pointer: hs + (reverse ? 1 : 0) * slab, transposed: false, leadingDimension: hidden),
+                                  b.pointer, ldc: hidden)
+                    (dwih, dwhh) = (a, b)
+                }
+                var dbih: Tensor?, dbhh: Tensor?
+                if needs.b {
+                    let a = Tensor(uninitialized: [width]), b = Tensor(uninitialized: [width])
+                    Loops.reduceMiddle(SumKernel.self, dGi.pointer, outer: 1, length: rows, inner: width, a.pointer)
+                    if kind == .gru {
+                        Loops.reduceMiddle(SumKernel.self, dGh.pointer, outer: 1, length: rows, inner: width, b.pointer)
+                    } else {
+                        b.pointer.update(from: a.pointer, count: width)  // the two biases enter as one sum
+                    }
+                    (dbih, dbhh) = (a, b)
+                }
+                var grads: [Tensor?] = [dx]
+                if h0 != nil { grads.append(dhPrev) }
+                if c0 != nil { grads.append(dc) }
+                grads += [dwih, dwhh]
+                if biasIh != nil { grads.append(dbih) }
+                if biasHh != nil { grads.append(dbhh) }
+                return grads
+            }
+        }
+        return RecurrentPass(packed: packed, reverse: reverse)
+    }
+
+    /// The transpose of a contiguous matrix as a new contiguous matrix, copied in 16 × 16 tiles so that
+    /// both the reads and the writes stay within a few cache lines (a plain strided copy of a 512 × 128
+    /// matrix is several times slower).
+    static func transposedCopy(_ m: Tensor) -> Tensor {
+        let (rows, cols) = (m.shape[0], m.shape[1])
+        let out = Tensor(uninitialized: [cols, rows])
+        let src = m.pointer, dst = out.pointer
+        for i0 in stride(from: 0, to: rows, by: 16) {
+            for j0 in stride(from: 0, to: cols, by: 16) {
+                for i in i0..<Swift.min(i0 + 16, rows) {
+                    for j in j0..<Swift.min(j0 + 16, cols) { dst[j * rows + i] = src[i * cols + j] }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The bias vector the gate kernels add: b_ih + b_hh for an Elman cell or an LSTM ([G·H]); for a GRU
+    /// [4H]: b_ih + b_hh for r and z, then b_in and b_hn apart (the reset gate multiplies b_hn). Zeros
+    /// without biases.
+    static func kernelBias(_ kind: RecurrentKind, _ bih: Tensor?, _ bhh: Tensor?, hidden: Int) -> Tensor {
+        let width = kind.gateCount * hidden
+        let out = Tensor.zeros([kind == .gru ? 4 * hidden : width])
+        let p = out.pointer
+        if let bih { p.update(from: bih.pointer, count: width) }
+        if let bhh {
+            let sum = kind == .gru ? 2 * hidden : width
+            Loops.zip(AddKernel(), p, 1, bhh.pointer, 1, p, sum)
+            if kind == .gru { (p + 3 * hidden).update(from: bhh.pointer + 2 * hidden, count: hidden) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+import Testing
+@testable import DeepLearning
+
+/// RNN, LSTM, GRU and their cells against PyTorch (Fixtures/rnn.json, written by Scripts/fixtures/rnn.py):
+/// outputs, final states and the gradients of every input and parameter.
+@Suite struct RecurrentTests {
+    static let fixture = try! Fixture.load("rnn")
+    static let sequenceCases = fixture.cases.keys.filter { !$0.hasPrefix("cell_") && !$0.hasPrefix("embedding") }.sorted()
+    static let cellCases = fixture.cases.keys.filter { $0.hasPrefix("cell_") }.sorted()
+
+    /// The fixture's state dict, by key.
+    static func state(_ c: FixtureCase) -> [String: Tensor] {
+        Dictionary(uniqueKeysWithValues: (c.values["keys"] as! [String]).map { ($0, c.tensor("param." + $0)) })
+    }
+
+    static func layer(_ c: FixtureCase) -> RecurrentLayer {
+        let (i, h) = (c.tensor("x").shape.last!, c.tensor("param.weight_hh_l0").shape[1])
+        let (layers, bidirectional, batchFirst, bias) = (c.int("layers"), c.bool("bidirectional"), c.bool("batch_first"), c.bool("bias"))
+        switch c.string("mode") {
+        case "rnn_tanh", "rnn_relu":
+            return RNN(i, h, numLayers: layers, nonlinearity: c.string("mode") == "rnn_relu" ? .relu : .tanh, bias: bias,
+                       batchFirst: batchFirst, bidirectional: bidirectional)
+        case "lstm": return LSTM(i, h, numLayers: layers, bias: bias, batchFirst: batchFirst, bidirectional: bidirectional)
+        default: return GRU(i, h, numLayers: layers, bias: bias, batchFirst: batchFirst, bidirectional: bidirectional)
+        }
+    }
+
+    /// Compares the gradient of every parameter with the fixture's.
+    static func expectParameterGradients(_ m: Module, _ c: FixtureCase) {
+        for (key, p) in m.namedParameters() {
+            expectClose(p.grad, c.tensor("grad." + key), "\(c.name): gradient of \(key)")
+        }
+    }
+
+    @Test(arguments: sequenceCases)
+    func sequenceMatchesPyTorch(_ name: String) throws {
+        let c = Self.fixture.case(name)
+        let m = Self.layer(c)
+        #expect(m.namedState().map(\.0) == c.values["keys"] as! [String], "\(name): state-dict keys")
+        try m.loadState(Self.state(c))
+        let x = c.tensor("x").requiringGrad()
+        let h0 = c.has("h0") ? c.tensor("h0").requiringGrad() : nil
+        let c0 = c.has("c0") ? c.tensor("c0").requiringGrad() : nil
+        let output: Tensor, hN: Tensor, cN: Tensor?
+        switch m {
+        case let lstm as LSTM:
+            let r = lstm(x, h0.map { ($0, c0!) })
+            (output, hN, cN) = (r.output, r.state.h, r.state.c)
+        case let rnn as RNN:
+            (output, hN) = rnn(x, h0)
+            cN = nil
+        default:
+            (output, hN) = (m as! GRU)(x, h0)
+            cN = nil
+        }
+        expectClose(output, c.tensor("output"), "\(name): output")
+        expectClose(hN, c.tensor("h_n"), "\(name): h_n")
+        var loss = (output * c.tensor("r_out")).sum() + (hN * c.tensor("r_h")).sum()
+        if let cN {
+            expectClose(cN, c.tensor("c_n"), "\(name): c_n")
+            loss = loss + (cN * c.tensor("r_c")).sum()
+        }
+        loss.backward()
+        expectClose(x.grad, c.tensor("grad.x"), "\(name): gradient of the input")
+        if let h0 { expectClose(h0.grad, c.tensor("grad.h0"), "\(name): gradient of h0") }
+        if let c0 { expectClose(c0.grad, c.tensor("grad.c0"), "\(name): gradient of c0") }
+        Self.expectParameterGradients(m, c)
+    }
+
+    @Test(arguments: cellCases)
+    func cellMatchesPyTorch(_ name: String) throws {
+        let c = Self.fixture.case(name)
+        let (i, h) = (c.tensor("param.weight_ih").shape[1], c.tensor("param.weight_hh").shape[1])
+        let x = c.tensor("x").requiringGrad()
+        let h0 = c.has("h") ? c.tensor("h").requiringGrad() : nil
+        let c0 = c.has("c") ? c.tensor("c").requiringGrad() : nil
+        let cell: RecurrentCell
+        var loss: Tensor
+        switch c.string("mode") {
+        case "lstm":
+            let lstm = LSTMCell(i, h)
+            try lstm.loadState(Self.state(c))
+            let (h1, c1) = lstm(x, h0.map { ($0, c0!) })
+            expectClose(h1, c.tensor("h1"), "\(name): h'")
+            expectClose(c1, c.tensor("c1"), "\(name): c'")
+            loss = (h1 * c.tensor("r_h")).sum() + (c1 * c.tensor("r_c")).sum()
+            cell = lstm
+        case "gru":
+            let gru = GRUCell(i, h)
+            try gru.loadState(Self.state(c))
+            let h1 = gru(x, h0)
+            expectClose(h1, c.tensor("h1"), "\(name): h'")
+            loss = (h1 * c.tensor("r_h")).sum()
+            cell = gru
+        default:
+            let rnn = RNNCell(i, h, nonlinearity: c.string("mode") == "rnn_relu" ? .relu : .tanh)
+            try rnn.loadState(Self.state(c))
+            let h1 = rnn(x, h0)
+            expectClose(h1, c.tensor("h1"), "\(name): h'")
+            loss = (h1 * c.tensor("r_h")).sum()
+            cell = rnn
+        }
+        #expect(cell.namedState().map(\.0) == c.values["keys"] as! [String], "\(name): state-dict keys")
+        loss.backward()
+        expectClose(x.grad, c.tensor("grad.x"), "\(name): gradient of the input")
+        if let h0 { expectClose(h0.grad, c.tensor("grad.h"), "\(name): gradient of h") }
+        if let c0 { expectClose(c0.grad, c.tensor("grad.c"), "\(name): gradient of c") }
+        Self.expectParameterGradients(cell, c)
+    }
+
+    /// The outputs of one pass flattened into one tensor (h_init's slot in `packed` is not an output).
+    static func outputs(of pass: RecurrentPass, _ kind: RecurrentKind) -> Tensor {
+        Tensor.concatenated([pass.output.flattened(), pass.hN.flattened()] + (kind == .lstm ? [pass.cN.flattened()] : []))
+    }
+
+    @Test(arguments: [RecurrentKind.rnnTanh, .rnnReLU, .lstm, .gru], [1, 3])
+    func gradcheckOfStepsAndSequences(_ kind: RecurrentKind, _ steps: Int) {
+        let (n, i, h) = (2, 3, 4), g = kind.gateCount * h
+        var inputs = [Tensor.randn([steps, n, i], seed: 1), Tensor.randn([n, h], seed: 2) * 0.5,
+                      Tensor.randn([g, i], seed: 3) * 0.5, Tensor.randn([g, h], seed: 4) * 0.5,
+                      Tensor.randn([g], seed: 5) * 0.5, Tensor.randn([g], seed: 6) * 0.5]
+        if kind == .lstm { inputs.append(Tensor.randn([n, h], seed: 7)) }
+        for reverse in [false, true] where steps > 1 || !reverse {
+            expectGradcheck(inputs, "\(kind) over \(steps) steps\(reverse ? ", reversed" : "")") { t in
+                let pass = Tensor.recurrence(kind, input: t[0], h0: t[1], c0: kind == .lstm ? t[6] : nil,
+                                             weightIh: t[2], weightHh: t[3], biasIh: t[4], biasHh: t[5], reverse: reverse)
+                return Self.outputs(of: pass, kind)
+            }
+        }
+    }
+
+    @Test func torchStateDictOfTwoLayerBidirectionalLSTMLoads() throws {
+        let c = Self.fixture.case("lstm_2layer_bidir_bf_init")
+        let lstm = LSTM(4, 9, numLayers: 2, batchFirst: true, bidirectional: true)
+        #expect(lstm.namedState().map(\.0) == c.values["keys"] as! [String])
+        try lstm.loadState(Self.state(c))
+        for (key, t) in lstm.namedState() { #expect(t.scalars == c.tensor("param." + key).scalars, "\(key)") }
+        let (output, (hN, cN)) = lstm(c.tensor("x"), (c.tensor("h0"), c.tensor("c0")))
+        expectClose(output, c.tensor("output"), "output")
+        expectClose(hN, c.tensor("h_n"), "h_n")
+        expectClose(cN, c.tensor("c_n"), "c_n")
+        // A state dict of the wrong architecture is refused.
+        #expect(throws: ModuleError.self) { try LSTM(4, 9, numLayers: 2).loadState(Self.state(c)) }
+    }
+
+    @Test func parametersFollowPyTorchNamesShapesAndInitialisation() {
+        Tensor.manualSeed(1)
+        let gru = GRU(5, 6, numLayers: 2, bidirectional: true)
+        #expect(gru.namedParameters().map(\.0) == ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0",
+                                                   "weight_ih_l0_reverse", "weight_hh_l0_reverse", "bias_ih_l0_reverse", "bias_hh_l0_reverse",
+                                                   "weight_ih_l1", "weight_hh_l1", "bias_ih_l1", "bias_hh_l1",
+                                                   "weight_ih_l1_reverse", "weight_hh_l1_reverse", "bias_ih_l1_reverse", "bias_hh_l1_reverse"])
+        #expect(gru.namedParameters().map(\.1.shape) == [[18, 5], [18, 6], [18], [18], [18, 5], [18, 6], [18], [18],
+                                                         [18, 12], [18, 6], [18], [18], [18, 12], [18, 6], [18], [18]])
+        let bound = 1 / Float(6).squareRoot()
+        let all = gru.parameters().flatMap(\.scalars)
+        #expect(all.allSatisfy { Swift.abs($0) <= bound })
+        #expect(all.max()! > 0.9 * bound && all.min()! < -0.9 * bound)
+        #expect(LSTM(3, 2, bias: false).namedParameters().map(\.0) == ["weight_ih_l0", "weight_hh_l0"])
+        #expect(LSTMCell(3, 2).namedParameters().map(\.1.shape) == [[8, 3], [8, 2], [8], [8]])
+        #expect(RNNCell(3, 2, bias: false).namedParameters().map(\.0) == ["weight_ih", "weight_hh"])
+        #expect("\(LSTM(32, 64, numLayers: 2, batchFirst: true))" == "LSTM(inputSize: 32, hiddenSize: 64, numLayers: 2, batchFirst: true)")
+        #expect("\(RNN(3, 4, nonlinearity: .relu))" == "RNN(inputSize: 3, hiddenSize: 4, nonlinearity: .relu)")
+        #expect(RNN(3, 4, nonlinearity: .relu).nonlinearity == .relu)
+    }
+
+    @Test func dropoutActsBetweenLayersInTrainingOnly() {
+        Tensor.manualSeed(2)
+        let x = Tensor.randn([6, 3, 4], seed: 3)
+        let deep = LSTM(4, 5, numLayers: 2, dropout: 0.5)
+        let plain = LSTM(4, 5, numLayers: 2)
+        try! plain.loadState(Dictionary(uniqueKeysWithValues: deep.namedState()))
+        deep.eval()
+        #expect(deep(x).output.scalars == plain(x).output.scalars)
+        deep.train()
+        let a = deep(x).output
+        #expect(a.scalars != plain(x).output.scalars)
+        #expect(a.scalars != deep(x).output.scalars, "a new mask for every call")
+        // Not after the last layer.
+        let single = GRU(4, 5, dropout: 0.5)
+        let train = single(x).output.scalars
+        single.eval()
+        #expect(train == single(x).output.scalars)
+    }
+
+    @Test func outputsAreStatesOfTheLastLayer() {
+        let gru = GRU(3, 4, numLayers: 2, batchFirst: true, bidirectional: true)
+        let (output, hN) = gru(Tensor.randn([2, 5, 3], seed: 1))
+        #expect(output.shape == [2, 5, 8] && hN.shape == [4, 2, 4])
+        // Forward direction: its last step; reverse direction: its first step.
+        #expect(output[.all, 4, .range(0..<4, step: 1)].scalars == hN[2].scalars)
+        #expect(output[.all, 0, .range(4..<8, step: 1)].scalars == hN[3].scalars)
+        // Feeding the final state back continues the sequence.
+        let lstm = LSTM(3, 4)
+        let x = Tensor.randn([6, 2, 3], seed: 2)
+        let whole = lstm(x).output
+        let first = lstm(x[0..<3])
+        let second = lstm(x[3..<6], first.state)
+        expectClose(second.output, whole[3..<6], "continued sequence")
+    }
+
+    @Test func wrongFeatureSizeStopsNamingLayerAndSizes() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let lstm = LSTM(32, 64)
+            _ = lstm(Tensor.zeros([50, 4, 16]))
+        }
+        let text = result.map { String(decoding: $0.standardErrorContent, as: UTF8.self) } ?? ""
+        #expect(text.contains("LSTM(inputSize: 32, hiddenSize: 64): input of shape [50, 4, 16] has 16 features, expected 32"), "\(text)")
+    }
+
+    @Test func wrongStateShapeStops() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = GRUCell(3, 4)(Tensor.zeros([2, 3]), Tensor.zeros([3, 4]))
+        }
+        let text = result.map { String(decoding: $0.standardErrorContent, as: UTF8.self) } ?? ""
+        #expect(text.contains("GRUCell(inputSize: 3, hiddenSize: 4): hidden state of shape [3, 4]"), "\(text)")
+    }
+}
+
+@Suite struct GateActivationTests {
+    /// The gate kernels' σ and tanh against double precision, over the whole range (relative error).
+    @Test func sigmoidAndTanhAreAccurate() {
+        var worst = (sigmoid: 0.0, tanh: 0.0)
+        var x: Float = -100
+        while x < 100 {
+            let v = SIMD8<Float>((0..<8).map { x + Float($0) * 1e-3 })
+            let s = Gates.sigmoid(v), t = Gates.tanh(v)
+            for i in 0..<8 {
+                let d = Double(v[i])
+                let es = 1 / (1 + Foundation.exp(-d)), et = Foundation.tanh(d)
+                // Below −80, σ is < 2e-35 and is computed as σ(−80): compare absolutely there.
+                worst.sigmoid = Swift.max(worst.sigmoid, Swift.abs(Double(s[i]) - es) / (d < -80 ? 1e-28 : es))
+                worst.tanh = Swift.max(worst.tanh, Swift.abs(Double(t[i]) - et) / Swift.max(Swift.abs(et), 1e-30))
+            }
+            x = x.magnitude < 1 ? x + 0.0137 : x + 0.173
+        }
+        #expect(worst.sigmoid < 5e-7 && worst.tanh < 5e-7, "worst relative errors \(worst)")
+        let tiny = Gates.tanh(SIMD8<Float>(repeating: 1e-6)), zero = Gates.tanh(SIMD8<Float>(repeating: -0.0))
+        #expect(Swift.abs(tiny[0] - 1e-6) < 1e-12 && zero[0] == 0 && zero[0].sign == .minus)
+        let extremes = Gates.sigmoid(SIMD8<Float>(-1000, -80, 80, 1000, .infinity, -.infinity, 0, 1))
+        #expect(extremes[0] < 1e-34 && extremes[3] == 1 && extremes[4] == 1 && extremes[5] < 1e-34 && extremes[6] == 0.5)
+    }
+}
