@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// One entry of the autograd tape.
 ///
 /// A leaf node (created by ``Tensor/requiringGrad()``) has no backward rule and keeps the gradient that
@@ -39,8 +45,21 @@ public final class GradNode {
 }
 
 /// Whether ops record the autograd tape. Off inside ``withNoGrad(_:)``.
+///
+/// Per thread, as PyTorch's grad mode: a `withNoGrad` on one thread (a gradcheck in a test running in
+/// parallel, an evaluation loop) must not stop another thread's graph from being recorded.
 public enum GradMode {
-    nonisolated(unsafe) static var isEnabled = true
+    /// Set (to any non-nil value) on threads where recording is off; unset means on, the default.
+    private static let disabledKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    static var isEnabled: Bool {
+        @inline(__always) get { pthread_getspecific(disabledKey) == nil }
+        set { pthread_setspecific(disabledKey, newValue ? nil : UnsafeRawPointer(bitPattern: 1)) }
+    }
 }
 
 /// Runs `body` without recording operations for autograd (as `torch.no_grad()`), e.g. for evaluation or
