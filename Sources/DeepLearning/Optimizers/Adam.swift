@@ -1,0 +1,106 @@
+import Foundation
+
+/// Adam: momentum on the gradient and a per-coordinate step size from the running average of its square,
+/// both bias-corrected, as `torch.optim.Adam`.
+///
+/// With learning rate η, decay rates β₁, β₂, weight decay λ (L2, added to the gradient) and step t (from 1):
+///
+///     g ← ∇θ + λθ
+///     m ← β₁m + (1 − β₁)g
+///     v ← β₂v + (1 − β₂)g²
+///     m̂ ← m / (1 − β₁ᵗ),  v̂ ← v / (1 − β₂ᵗ)
+///     v̂ ← max(v̂_max, v̂)              (AMSGrad: the running maximum of v is used)
+///     θ ← θ − η m̂ / (√v̂ + ε)
+///
+/// State per parameter: `exp_avg` (m), `exp_avg_sq` (v), `max_exp_avg_sq` (AMSGrad) and `step`.
+/// ``AdamW`` decays the weights directly instead of adding λθ to the gradient.
+public class Adam: StatefulOptimizer<Adam.State> {
+    /// β₁.
+    public var beta1: Float
+    /// β₂.
+    public var beta2: Float
+    /// ε.
+    public var eps: Float
+    /// λ.
+    public var weightDecay: Float
+    /// Whether to use the AMSGrad variant.
+    public let amsgrad: Bool
+    /// Decoupled weight decay (AdamW): θ ← θ(1 − ηλ) before the Adam step, instead of g ← g + λθ.
+    let decoupledWeightDecay: Bool
+
+    /// m, v and (AMSGrad) the running maximum of v.
+    public struct State: OptimizerState {
+        public var step = 0
+        public var expAvg: Tensor
+        public var expAvgSq: Tensor
+        public var maxExpAvgSq: Tensor?
+        public var buffers: [(name: String, tensor: Tensor)] {
+            [("exp_avg", expAvg), ("exp_avg_sq", expAvgSq)] + (maxExpAvgSq.map { [("max_exp_avg_sq", $0)] } ?? [])
+        }
+    }
+
+    public convenience init(_ parameters: [Tensor], lr: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999), eps: Float = 1e-8,
+                            weightDecay: Float = 0, amsgrad: Bool = false) {
+        self.init(parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,
+                  decoupled: false, name: "Adam")
+    }
+
+    init(_ parameters: [Tensor], lr: Float, betas: (Float, Float), eps: Float, weightDecay: Float, amsgrad: Bool,
+         decoupled: Bool, name: String) {
+        precondition((0..<1).contains(betas.0) && (0..<1).contains(betas.1), "\(name): betas \(betas) must lie in [0, 1)")
+        precondition(eps >= 0 && weightDecay >= 0, "\(name): eps (\(eps)) and weightDecay (\(weightDecay)) must be >= 0")
+        beta1 = betas.0
+        beta2 = betas.1
+        self.eps = eps
+        self.weightDecay = weightDecay
+        self.amsgrad = amsgrad
+        decoupledWeightDecay = decoupled
+        super.init(parameters, learningRate: lr, name: name)
+    }
+
+    public override func makeState(for parameter: Tensor) -> State {
+        State(expAvg: .stateBuffer(like: parameter), expAvgSq: .stateBuffer(like: parameter),
+              maxExpAvgSq: amsgrad ? .stateBuffer(like: parameter) : nil)
+    }
+
+    public override func apply(_ grad: UnsafePointer<Float>, to theta: UnsafeMutablePointer<Float>, count n: Int, state: inout State) {
+        let t = Double(state.step)
+        let stepSize = Float(Double(learningRate) / (1 - Foundation.pow(Double(beta1), t)))
+        let correction2Sqrt = Float((1 - Foundation.pow(Double(beta2), t)).squareRoot())
+        let oneMinusBeta1 = 1 - beta1, beta2 = beta2, oneMinusBeta2 = 1 - beta2, eps = eps
+        // L2 decay is added to the gradient; decoupled decay scales θ (the factor is 1 when unused).
+        let l2 = decoupledWeightDecay ? 0 : weightDecay
+        let shrink = decoupledWeightDecay ? 1 - learningRate * weightDecay : 1
+        let m = state.expAvg.pointer, v = state.expAvgSq.pointer
+        let vMax = state.maxExpAvgSq?.pointer ?? v, amsgrad = state.maxExpAvgSq != nil
+        for i in 0..<n {
+            let p = theta[i] * shrink
+            let g = grad[i] + l2 * p
+            m[i] += oneMinusBeta1 * (g - m[i])
+            v[i] = v[i] * beta2 + oneMinusBeta2 * g * g
+            var vHat = v[i]
+            if amsgrad {
+                vHat = Swift.max(vMax[i], vHat)
+                vMax[i] = vHat
+            }
+            theta[i] = p - stepSize * m[i] / (vHat.squareRoot() / correction2Sqrt + eps)
+        }
+    }
+}
+
+/// AdamW: Adam with decoupled weight decay (Loshchilov & Hutter), as `torch.optim.AdamW`.
+///
+/// The weights decay directly, θ ← θ(1 − ηλ), before the Adam step on the plain gradient (see ``Adam``):
+///
+///     θ ← θ(1 − ηλ)
+///     m ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²
+///     θ ← θ − η m̂ / (√v̂ + ε)
+///
+/// State per parameter: `exp_avg`, `exp_avg_sq`, `max_exp_avg_sq` (AMSGrad) and `step`.
+public final class AdamW: Adam {
+    public init(_ parameters: [Tensor], lr: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999), eps: Float = 1e-8,
+                weightDecay: Float = 0.01, amsgrad: Bool = false) {
+        super.init(parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,
+                   decoupled: true, name: "AdamW")
+    }
+}

@@ -1,0 +1,59 @@
+/// Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and (L2) weight decay,
+/// as `torch.optim.SGD`.
+///
+/// With learning rate η, momentum μ, dampening τ and weight decay λ, each step does
+///
+///     g ← ∇θ + λθ
+///     b ← g                          on the first step (μ ≠ 0)
+///     b ← μb + (1 − τ)g              afterwards
+///     g ← g + μb  (Nesterov)   or   g ← b
+///     θ ← θ − ηg
+///
+/// State per parameter: `momentum_buffer` (when μ ≠ 0) and `step`.
+public final class SGD: StatefulOptimizer<SGD.State> {
+    /// μ.
+    public var momentum: Float
+    /// τ.
+    public var dampening: Float
+    /// λ.
+    public var weightDecay: Float
+    /// Whether to use Nesterov momentum (needs μ > 0 and τ = 0).
+    public var nesterov: Bool
+
+    /// The momentum buffer b (when μ ≠ 0).
+    public struct State: OptimizerState {
+        public var step = 0
+        public var momentumBuffer: Tensor?
+        public var buffers: [(name: String, tensor: Tensor)] { momentumBuffer.map { [("momentum_buffer", $0)] } ?? [] }
+    }
+
+    public init(_ parameters: [Tensor], lr: Float, momentum: Float = 0, dampening: Float = 0, weightDecay: Float = 0,
+                nesterov: Bool = false) {
+        precondition(momentum >= 0 && weightDecay >= 0, "SGD: momentum (\(momentum)) and weightDecay (\(weightDecay)) must be >= 0")
+        precondition(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov momentum requires momentum > 0 and dampening = 0")
+        self.momentum = momentum
+        self.dampening = dampening
+        self.weightDecay = weightDecay
+        self.nesterov = nesterov
+        super.init(parameters, learningRate: lr, name: "SGD")
+    }
+
+    public override func makeState(for parameter: Tensor) -> State {
+        State(momentumBuffer: momentum != 0 ? .stateBuffer(like: parameter) : nil)
+    }
+
+    public override func apply(_ grad: UnsafePointer<Float>, to theta: UnsafeMutablePointer<Float>, count n: Int, state: inout State) {
+        let lr = learningRate, mu = momentum, wd = weightDecay, damp = 1 - dampening
+        guard let buffer = state.momentumBuffer else {
+            for i in 0..<n { theta[i] -= lr * (grad[i] + wd * theta[i]) }
+            return
+        }
+        let b = buffer.pointer
+        let first = state.step == 1, nesterov = nesterov
+        for i in 0..<n {
+            let g = grad[i] + wd * theta[i]
+            b[i] = first ? g : mu * b[i] + damp * g
+            theta[i] -= lr * (nesterov ? g + mu * b[i] : b[i])
+        }
+    }
+}
