@@ -107,4 +107,32 @@ import Testing
         let loss = binaryCrossEntropyWithLogits(Tensor([100, -100, 30]), Tensor([1, 0, 1]), reduction: .none)
         expectClose(loss, Tensor([0, 0, Float(Foundation.exp(-30.0))]), "large logits")
     }
+
+    // Programmer errors stop with a message naming the loss (exit tests, run in a child process).
+
+    static func expectMessage(_ result: ExitTest.Result?, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let stderr = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(stderr.contains(message), "expected \"\(message)\" in: \(stderr)", sourceLocation: sourceLocation)
+    }
+
+    @Test func outOfRangeClassIndexNamesLossIndexAndClasses() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = crossEntropy(Tensor.zeros([2, 5]), Tensor([1, 7]))
+        }
+        Self.expectMessage(result, "crossEntropy: target class index 7 out of range for C = 5 classes")
+    }
+
+    @Test func targetShapeMismatchNamesShapes() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = nllLoss(Tensor.zeros([2, 5, 3]), Tensor([1, 2]))
+        }
+        Self.expectMessage(result, "nllLoss: target of shape [2] for input of shape [2, 5, 3], expected [2, 3]")
+    }
+
+    @Test func nonIntegerClassIndexIsRejected() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = focalLoss(Tensor.zeros([2, 3]), Tensor([0.5, 1]))
+        }
+        Self.expectMessage(result, "focalLoss: target 0.5 is not a class index")
+    }
 }

@@ -42,11 +42,20 @@ public final class AdaGrad: StatefulOptimizer<AdaGrad.State> {
 
     public override func apply(_ grad: UnsafePointer<Float>, to theta: UnsafeMutablePointer<Float>, count n: Int, state: inout State) {
         let clr = Float(Double(learningRate) / (1 + Double(state.step - 1) * Double(lrDecay)))
-        let wd = weightDecay, eps = eps, s = state.sum.pointer
-        for i in 0..<n {
-            let g = grad[i] + wd * theta[i]
-            s[i] += g * g
-            theta[i] -= clr * g / (s[i].squareRoot() + eps)
-        }
+        Block.run(AdaGradUpdate(theta: theta, grad: grad, s: state.sum.pointer, clr: clr, wd: weightDecay, eps: eps), count: n)
+    }
+}
+
+/// g ← ∇θ + λθ; s ← s + g²; θ ← θ − η_t g / (√s + ε).
+private struct AdaGradUpdate: BlockKernel {
+    let theta: UnsafeMutablePointer<Float>, grad: UnsafePointer<Float>, s: UnsafeMutablePointer<Float>
+    let clr: Float, wd: Float, eps: Float
+
+    @inline(__always) func callAsFunction<L: Lanes>(_ i: Int, _ lanes: L) {
+        let p = lanes.load(theta + i)
+        let g = lanes.load(grad + i) + wd * p
+        let sum = lanes.load(s + i) + g * g
+        lanes.store(sum, s + i)
+        lanes.store(p - clr * g / (Block.sqrt(sum) + eps), theta + i)
     }
 }

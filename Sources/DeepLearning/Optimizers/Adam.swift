@@ -67,24 +67,41 @@ public class Adam: StatefulOptimizer<Adam.State> {
         let t = Double(state.step)
         let stepSize = Float(Double(learningRate) / (1 - Foundation.pow(Double(beta1), t)))
         let correction2Sqrt = Float((1 - Foundation.pow(Double(beta2), t)).squareRoot())
-        let oneMinusBeta1 = 1 - beta1, beta2 = beta2, oneMinusBeta2 = 1 - beta2, eps = eps
         // L2 decay is added to the gradient; decoupled decay scales θ (the factor is 1 when unused).
-        let l2 = decoupledWeightDecay ? 0 : weightDecay
-        let shrink = decoupledWeightDecay ? 1 - learningRate * weightDecay : 1
-        let m = state.expAvg.pointer, v = state.expAvgSq.pointer
-        let vMax = state.maxExpAvgSq?.pointer ?? v, amsgrad = state.maxExpAvgSq != nil
-        for i in 0..<n {
-            let p = theta[i] * shrink
-            let g = grad[i] + l2 * p
-            m[i] += oneMinusBeta1 * (g - m[i])
-            v[i] = v[i] * beta2 + oneMinusBeta2 * g * g
-            var vHat = v[i]
-            if amsgrad {
-                vHat = Swift.max(vMax[i], vHat)
-                vMax[i] = vHat
-            }
-            theta[i] = p - stepSize * m[i] / (vHat.squareRoot() / correction2Sqrt + eps)
+        let v = state.expAvgSq.pointer
+        Block.run(AdamUpdate(theta: theta, grad: grad, m: state.expAvg.pointer, v: v, vMax: state.maxExpAvgSq?.pointer ?? v,
+                             amsgrad: state.maxExpAvgSq != nil, stepSize: stepSize, correction2Sqrt: correction2Sqrt,
+                             beta2: beta2, oneMinusBeta1: 1 - beta1, oneMinusBeta2: 1 - beta2, eps: eps,
+                             l2: decoupledWeightDecay ? 0 : weightDecay,
+                             shrink: decoupledWeightDecay ? 1 - learningRate * weightDecay : 1), count: n)
+    }
+}
+
+/// θ ← θ·shrink; g ← ∇θ + λ₂θ; m ← m + (1 − β₁)(g − m); v ← β₂v + (1 − β₂)g²; v̂ ← max(v̂_max, v) (AMSGrad);
+/// θ ← θ − (η / (1 − β₁ᵗ))·m / (√v̂ / √(1 − β₂ᵗ) + ε).
+private struct AdamUpdate: BlockKernel {
+    /// `vMax` points at `v` without AMSGrad; the flag keeps it untouched.
+    let theta: UnsafeMutablePointer<Float>, grad: UnsafePointer<Float>
+    let m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, vMax: UnsafeMutablePointer<Float>
+    let amsgrad: Bool
+    let stepSize: Float, correction2Sqrt: Float, beta2: Float, oneMinusBeta1: Float, oneMinusBeta2: Float, eps: Float
+    let l2: Float, shrink: Float
+
+    @inline(__always) func callAsFunction<L: Lanes>(_ i: Int, _ lanes: L) {
+        let p = lanes.load(theta + i) * shrink
+        let g = lanes.load(grad + i) + l2 * p
+        var mNew = lanes.load(m + i)
+        mNew += oneMinusBeta1 * (g - mNew)
+        lanes.store(mNew, m + i)
+        let vNew = lanes.load(v + i) * beta2 + oneMinusBeta2 * g * g
+        lanes.store(vNew, v + i)
+        var vHat = vNew
+        if amsgrad {
+            let old = lanes.load(vMax + i)
+            vHat = vNew.replacing(with: old, where: old .> vNew)
+            lanes.store(vHat, vMax + i)
         }
+        lanes.store(p - stepSize * mNew / (Block.sqrt(vHat) / correction2Sqrt + eps), theta + i)
     }
 }
 

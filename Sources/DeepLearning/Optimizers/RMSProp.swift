@@ -53,28 +53,43 @@ public final class RMSProp: StatefulOptimizer<RMSProp.State> {
     }
 
     public override func apply(_ grad: UnsafePointer<Float>, to theta: UnsafeMutablePointer<Float>, count n: Int, state: inout State) {
-        let lr = learningRate, alpha = alpha, oneMinusAlpha = 1 - alpha, eps = eps, wd = weightDecay, mu = momentum
         let v = state.squareAvg.pointer
-        // Unused buffers point at the square average and are never written (the flags below are constant).
-        let gAvg = state.gradAvg?.pointer ?? v, b = state.momentumBuffer?.pointer ?? v
-        let centered = state.gradAvg != nil, useMomentum = state.momentumBuffer != nil
-        for i in 0..<n {
-            let g = grad[i] + wd * theta[i]
-            v[i] = v[i] * alpha + oneMinusAlpha * g * g
-            var d: Float
-            if centered {
-                gAvg[i] += oneMinusAlpha * (g - gAvg[i])
-                d = (v[i] - gAvg[i] * gAvg[i]).squareRoot()
-            } else {
-                d = v[i].squareRoot()
-            }
-            d += eps
-            if useMomentum {
-                b[i] = b[i] * mu + g / d
-                theta[i] -= lr * b[i]
-            } else {
-                theta[i] -= lr * g / d
-            }
+        Block.run(RMSPropUpdate(theta: theta, grad: grad, v: v, gAvg: state.gradAvg?.pointer ?? v, b: state.momentumBuffer?.pointer ?? v,
+                                centered: state.gradAvg != nil, useMomentum: state.momentumBuffer != nil, lr: learningRate,
+                                alpha: alpha, oneMinusAlpha: 1 - alpha, eps: eps, wd: weightDecay, mu: momentum), count: n)
+    }
+}
+
+/// g ← ∇θ + λθ; v ← αv + (1 − α)g²; ḡ ← αḡ + (1 − α)g; d ← √(v − ḡ²) + ε or √v + ε;
+/// b ← μb + g/d, θ ← θ − ηb, or θ ← θ − ηg/d.
+private struct RMSPropUpdate: BlockKernel {
+    /// `gAvg` and `b` point at `v` when unused; the flags keep them untouched.
+    let theta: UnsafeMutablePointer<Float>, grad: UnsafePointer<Float>
+    let v: UnsafeMutablePointer<Float>, gAvg: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>
+    let centered: Bool, useMomentum: Bool
+    let lr: Float, alpha: Float, oneMinusAlpha: Float, eps: Float, wd: Float, mu: Float
+
+    @inline(__always) func callAsFunction<L: Lanes>(_ i: Int, _ lanes: L) {
+        let p = lanes.load(theta + i)
+        let g = lanes.load(grad + i) + wd * p
+        let vNew = lanes.load(v + i) * alpha + oneMinusAlpha * g * g
+        lanes.store(vNew, v + i)
+        var d: SIMD8<Float>
+        if centered {
+            var ga = lanes.load(gAvg + i)
+            ga += oneMinusAlpha * (g - ga)
+            lanes.store(ga, gAvg + i)
+            d = Block.sqrt(vNew - ga * ga)
+        } else {
+            d = Block.sqrt(vNew)
+        }
+        d += eps
+        if useMomentum {
+            let bNew = lanes.load(b + i) * mu + g / d
+            lanes.store(bNew, b + i)
+            lanes.store(p - lr * bNew, theta + i)
+        } else {
+            lanes.store(p - lr * g / d, theta + i)
         }
     }
 }

@@ -43,17 +43,36 @@ public final class SGD: StatefulOptimizer<SGD.State> {
     }
 
     public override func apply(_ grad: UnsafePointer<Float>, to theta: UnsafeMutablePointer<Float>, count n: Int, state: inout State) {
-        let lr = learningRate, mu = momentum, wd = weightDecay, damp = 1 - dampening
-        guard let buffer = state.momentumBuffer else {
-            for i in 0..<n { theta[i] -= lr * (grad[i] + wd * theta[i]) }
-            return
+        if let buffer = state.momentumBuffer {
+            Block.run(SGDMomentumUpdate(theta: theta, grad: grad, b: buffer.pointer, lr: learningRate, mu: momentum,
+                                        damp: 1 - dampening, wd: weightDecay, first: state.step == 1, nesterov: nesterov), count: n)
+        } else {
+            Block.run(SGDUpdate(theta: theta, grad: grad, lr: learningRate, wd: weightDecay), count: n)
         }
-        let b = buffer.pointer
-        let first = state.step == 1, nesterov = nesterov
-        for i in 0..<n {
-            let g = grad[i] + wd * theta[i]
-            b[i] = first ? g : mu * b[i] + damp * g
-            theta[i] -= lr * (nesterov ? g + mu * b[i] : b[i])
-        }
+    }
+}
+
+/// θ ← θ − η(g + λθ).
+private struct SGDUpdate: BlockKernel {
+    let theta: UnsafeMutablePointer<Float>, grad: UnsafePointer<Float>
+    let lr: Float, wd: Float
+
+    @inline(__always) func callAsFunction<L: Lanes>(_ i: Int, _ lanes: L) {
+        let p = lanes.load(theta + i)
+        lanes.store(p - lr * (lanes.load(grad + i) + wd * p), theta + i)
+    }
+}
+
+/// g ← ∇θ + λθ; b ← g (first step) or μb + (1 − τ)g; θ ← θ − η(g + μb or b).
+private struct SGDMomentumUpdate: BlockKernel {
+    let theta: UnsafeMutablePointer<Float>, grad: UnsafePointer<Float>, b: UnsafeMutablePointer<Float>
+    let lr: Float, mu: Float, damp: Float, wd: Float, first: Bool, nesterov: Bool
+
+    @inline(__always) func callAsFunction<L: Lanes>(_ i: Int, _ lanes: L) {
+        let p = lanes.load(theta + i)
+        let g = lanes.load(grad + i) + wd * p
+        let bNew = first ? g : mu * lanes.load(b + i) + damp * g
+        lanes.store(bNew, b + i)
+        lanes.store(p - lr * (nesterov ? g + mu * bNew : bNew), theta + i)
     }
 }
