@@ -21,10 +21,12 @@ public final class AdaGrad: StatefulOptimizer<AdaGrad.State> {
     /// The sum of squared gradients s.
     public struct State: OptimizerState {
         public var step = 0
+        /// s, of the parameter's shape.
         public var sum: Tensor
         public var buffers: [(name: String, tensor: Tensor)] { [("sum", sum)] }
     }
 
+    /// AdaGrad over `parameters`, with PyTorch's defaults.
     public init(_ parameters: [Tensor], lr: Float = 0.01, lrDecay: Float = 0, weightDecay: Float = 0,
                 initialAccumulatorValue: Float = 0, eps: Float = 1e-10) {
         precondition(lrDecay >= 0 && weightDecay >= 0 && initialAccumulatorValue >= 0 && eps >= 0,

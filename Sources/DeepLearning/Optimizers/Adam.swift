@@ -31,14 +31,18 @@ public class Adam: StatefulOptimizer<Adam.State> {
     /// m, v and (AMSGrad) the running maximum of v.
     public struct State: OptimizerState {
         public var step = 0
+        /// m, the running average of g.
         public var expAvg: Tensor
+        /// v, the running average of g².
         public var expAvgSq: Tensor
+        /// The running maximum of v (AMSGrad only).
         public var maxExpAvgSq: Tensor?
         public var buffers: [(name: String, tensor: Tensor)] {
             [("exp_avg", expAvg), ("exp_avg_sq", expAvgSq)] + (maxExpAvgSq.map { [("max_exp_avg_sq", $0)] } ?? [])
         }
     }
 
+    /// Adam over `parameters`, with PyTorch's defaults (`betas` = (β₁, β₂)).
     public convenience init(_ parameters: [Tensor], lr: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999), eps: Float = 1e-8,
                             weightDecay: Float = 0, amsgrad: Bool = false) {
         self.init(parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,
@@ -115,6 +119,7 @@ private struct AdamUpdate: BlockKernel {
 ///
 /// State per parameter: `exp_avg`, `exp_avg_sq`, `max_exp_avg_sq` (AMSGrad) and `step`.
 public final class AdamW: Adam {
+    /// AdamW over `parameters`, with PyTorch's defaults (λ = 0.01).
     public init(_ parameters: [Tensor], lr: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999), eps: Float = 1e-8,
                 weightDecay: Float = 0.01, amsgrad: Bool = false) {
         super.init(parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,

@@ -137,6 +137,7 @@ open class StatefulOptimizer<State: OptimizerState>: Optimizer {
     /// The state of each parameter; nil until its first update.
     public internal(set) var states: [State?]
 
+    /// An optimizer of `parameters` with no state yet; `name` is used in error messages.
     public override init(_ parameters: [Tensor], learningRate: Float, name: String) {
         states = Array(repeating: nil, count: parameters.count)
         super.init(parameters, learningRate: learningRate, name: name)

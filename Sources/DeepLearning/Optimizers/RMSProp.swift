@@ -25,8 +25,11 @@ public final class RMSProp: StatefulOptimizer<RMSProp.State> {
     /// v, and ḡ and b when used.
     public struct State: OptimizerState {
         public var step = 0
+        /// v, the running average of g².
         public var squareAvg: Tensor
+        /// ḡ, the running average of g (centered only).
         public var gradAvg: Tensor?
+        /// b (μ > 0 only).
         public var momentumBuffer: Tensor?
         public var buffers: [(name: String, tensor: Tensor)] {
             [("square_avg", squareAvg)] + (momentumBuffer.map { [("momentum_buffer", $0)] } ?? [])
@@ -34,6 +37,7 @@ public final class RMSProp: StatefulOptimizer<RMSProp.State> {
         }
     }
 
+    /// RMSProp over `parameters`, with PyTorch's defaults.
     public init(_ parameters: [Tensor], lr: Float = 0.01, alpha: Float = 0.99, eps: Float = 1e-8, weightDecay: Float = 0,
                 momentum: Float = 0, centered: Bool = false) {
         precondition(alpha >= 0 && eps >= 0 && weightDecay >= 0 && momentum >= 0,

@@ -23,10 +23,12 @@ public final class SGD: StatefulOptimizer<SGD.State> {
     /// The momentum buffer b (when μ ≠ 0).
     public struct State: OptimizerState {
         public var step = 0
+        /// b, of the parameter's shape (nil when μ = 0).
         public var momentumBuffer: Tensor?
         public var buffers: [(name: String, tensor: Tensor)] { momentumBuffer.map { [("momentum_buffer", $0)] } ?? [] }
     }
 
+    /// SGD over `parameters` with learning rate η = `lr`; PyTorch's defaults for the rest.
     public init(_ parameters: [Tensor], lr: Float, momentum: Float = 0, dampening: Float = 0, weightDecay: Float = 0,
                 nesterov: Bool = false) {
         precondition(momentum >= 0 && weightDecay >= 0, "SGD: momentum (\(momentum)) and weightDecay (\(weightDecay)) must be >= 0")

@@ -18,8 +18,10 @@ public protocol LearningRateSchedule {
 
 /// η_t = η₀ · γ^⌊t / stepSize⌋: the rate falls by γ every `stepSize` steps, as `torch.optim.lr_scheduler.StepLR`.
 public struct StepLR: LearningRateSchedule {
+    /// η₀, the period in steps, and the factor γ.
     public let initial: Float, stepSize: Int, gamma: Float
 
+    /// η₀ = `initial`, multiplied by γ every `stepSize` steps.
     public init(initial: Float, stepSize: Int, gamma: Float = 0.1) {
         precondition(stepSize > 0, "StepLR: stepSize must be > 0, got \(stepSize)")
         self.initial = initial
@@ -34,8 +36,10 @@ public struct StepLR: LearningRateSchedule {
 
 /// η_t = η₀ · γᵗ, as `torch.optim.lr_scheduler.ExponentialLR`.
 public struct ExponentialLR: LearningRateSchedule {
+    /// η₀ and the factor γ per step.
     public let initial: Float, gamma: Float
 
+    /// η₀ = `initial`, multiplied by γ every step.
     public init(initial: Float, gamma: Float) {
         self.initial = initial
         self.gamma = gamma
@@ -50,8 +54,10 @@ public struct ExponentialLR: LearningRateSchedule {
 /// `torch.optim.lr_scheduler.CosineAnnealingLR` (a half cosine from η₀ down to η_min over T_max steps,
 /// continuing as a cosine afterwards).
 public struct CosineAnnealingLR: LearningRateSchedule {
+    /// η₀, the half period T_max in steps, and η_min.
     public let initial: Float, tMax: Int, etaMin: Float
 
+    /// From η₀ = `initial` down to `etaMin` over `tMax` steps.
     public init(initial: Float, tMax: Int, etaMin: Float = 0) {
         precondition(tMax > 0, "CosineAnnealingLR: tMax must be > 0, got \(tMax)")
         self.initial = initial
@@ -73,9 +79,12 @@ public struct CosineAnnealingLR: LearningRateSchedule {
 /// with W = `steps` and start factor s (1/W by default). As PyTorch's
 /// `SequentialLR([LinearLR(start_factor=s, total_iters=W), after], milestones=[W])`.
 public struct LinearWarmup: LearningRateSchedule {
+    /// W, the warm-up length, and s, the fraction of after(0) at step 0.
     public let steps: Int, startFactor: Float
+    /// The schedule that follows the warm-up.
     public let after: any LearningRateSchedule
 
+    /// A warm-up over `steps` steps from `startFactor`·after(0) (1/`steps` by default), then `after`.
     public init(steps: Int, startFactor: Float? = nil, then after: any LearningRateSchedule) {
         precondition(steps > 0, "LinearWarmup: steps must be > 0, got \(steps)")
         self.steps = steps
