@@ -136,3 +136,24 @@ func stridedWrite(from src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<F
         }
     }
 }
+
+/// How a kernel reads and writes one block of 8 elements: all of them in the loop, or only the first
+/// `count` in a row's last block (the other lanes read as 0 and are not written). Each access pattern is its
+/// own specialization, so the loop body stays a clean vector loop.
+protocol Lanes {
+    func load(_ p: UnsafePointer<Float>) -> SIMD8<Float>
+    func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>)
+}
+
+/// Eight whole elements.
+struct FullLanes: Lanes {
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { .load(p) }
+    @inline(__always) func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) { v.store(p) }
+}
+
+/// The first `count` (< 8) elements.
+struct PartialLanes: Lanes {
+    let count: Int
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { Loops.loadPartial(p, count) }
+    @inline(__always) func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) { Loops.storePartial(v, p, count) }
+}

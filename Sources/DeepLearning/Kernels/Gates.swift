@@ -4,7 +4,7 @@
 ///
 /// Layouts (row-major, one row per batch element): gates [batch, k·hidden] with the k blocks of `hidden`
 /// columns in PyTorch's order (LSTM i, f, g, o; GRU r, z, n); states [batch, hidden]. Rows are processed 8
-/// columns at a time; a row's last block may be shorter and goes through ``FirstLanes``, a separate
+/// columns at a time; a row's last block may be shorter and goes through ``PartialLanes``, a separate
 /// specialization, so that the full blocks compile to plain vector code.
 enum Gates {
     typealias V = SIMD8<Float>
@@ -56,14 +56,14 @@ enum Gates {
     static func sigmoidInPlace(_ p: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, _ n: Int) {
         var j = 0
         while j + 8 <= n { sigmoid(V.load(p + j) + V.load(bias + j)).store(p + j); j += 8 }
-        if j < n { let l = FirstLanes(count: n - j); l.store(sigmoid(l.load(p + j) + l.load(bias + j)), p + j) }
+        if j < n { let l = PartialLanes(count: n - j); l.store(sigmoid(l.load(p + j) + l.load(bias + j)), p + j) }
     }
 
     /// p[0..<n] = tanh(p[0..<n] + bias[0..<n]) in place.
     static func tanhInPlace(_ p: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, _ n: Int) {
         var j = 0
         while j + 8 <= n { tanh(V.load(p + j) + V.load(bias + j)).store(p + j); j += 8 }
-        if j < n { let l = FirstLanes(count: n - j); l.store(tanh(l.load(p + j) + l.load(bias + j)), p + j) }
+        if j < n { let l = PartialLanes(count: n - j); l.store(tanh(l.load(p + j) + l.load(bias + j)), p + j) }
     }
 
     // MARK: Elman
@@ -98,10 +98,10 @@ enum Gates {
             sigmoidInPlace(z + 3 * hidden, bias: bias + 3 * hidden, hidden)
             var j = 0
             while j + 8 <= hidden {
-                lstmCell(AllLanes(), z + j, cPrev + s + j, c + s + j, h + s + j, hidden)
+                lstmCell(FullLanes(), z + j, cPrev + s + j, c + s + j, h + s + j, hidden)
                 j += 8
             }
-            if j < hidden { lstmCell(FirstLanes(count: hidden - j), z + j, cPrev + s + j, c + s + j, h + s + j, hidden) }
+            if j < hidden { lstmCell(PartialLanes(count: hidden - j), z + j, cPrev + s + j, c + s + j, h + s + j, hidden) }
         }
     }
 
@@ -124,11 +124,11 @@ enum Gates {
             let a = acts + row * 4 * hidden, d = dGates + row * 4 * hidden, s = row * hidden
             var j = 0
             while j + 8 <= hidden {
-                lstmCellBackward(AllLanes(), a + j, cPrev + s + j, c + s + j, dh + s + j, dc + s + j, d + j, hidden)
+                lstmCellBackward(FullLanes(), a + j, cPrev + s + j, c + s + j, dh + s + j, dc + s + j, d + j, hidden)
                 j += 8
             }
             if j < hidden {
-                lstmCellBackward(FirstLanes(count: hidden - j), a + j, cPrev + s + j, c + s + j, dh + s + j, dc + s + j, d + j, hidden)
+                lstmCellBackward(PartialLanes(count: hidden - j), a + j, cPrev + s + j, c + s + j, dh + s + j, dc + s + j, d + j, hidden)
             }
         }
     }
@@ -164,10 +164,10 @@ enum Gates {
             sigmoidInPlace(a, bias: bias, 2 * hidden)
             var j = 0
             while j + 8 <= hidden {
-                gruCell(AllLanes(), a + j, b + j, bias + j, hPrev + s + j, h + s + j, hidden)
+                gruCell(FullLanes(), a + j, b + j, bias + j, hPrev + s + j, h + s + j, hidden)
                 j += 8
             }
-            if j < hidden { gruCell(FirstLanes(count: hidden - j), a + j, b + j, bias + j, hPrev + s + j, h + s + j, hidden) }
+            if j < hidden { gruCell(PartialLanes(count: hidden - j), a + j, b + j, bias + j, hPrev + s + j, h + s + j, hidden) }
         }
     }
 
@@ -192,11 +192,11 @@ enum Gates {
             let da = dGi + row * 3 * hidden, db = dGh + row * 3 * hidden
             var j = 0
             while j + 8 <= hidden {
-                gruCellBackward(AllLanes(), a + j, b + j, hPrev + s + j, dh + s + j, da + j, db + j, dhPrev + s + j, hidden)
+                gruCellBackward(FullLanes(), a + j, b + j, hPrev + s + j, dh + s + j, da + j, db + j, dhPrev + s + j, hidden)
                 j += 8
             }
             if j < hidden {
-                gruCellBackward(FirstLanes(count: hidden - j), a + j, b + j, hPrev + s + j, dh + s + j, da + j, db + j,
+                gruCellBackward(PartialLanes(count: hidden - j), a + j, b + j, hPrev + s + j, dh + s + j, da + j, db + j,
                                 dhPrev + s + j, hidden)
             }
         }
@@ -232,22 +232,3 @@ struct BiasReLU: BinaryKernel {
     }
 }
 
-/// How a gate kernel reads and writes a block of 8 columns: all of them, or only the first `count` (a
-/// row's last block), each access pattern its own specialization.
-protocol Lanes {
-    func load(_ p: UnsafePointer<Float>) -> SIMD8<Float>
-    func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>)
-}
-
-/// A full block of 8 columns.
-struct AllLanes: Lanes {
-    @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { SIMD8<Float>.load(p) }
-    @inline(__always) func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) { v.store(p) }
-}
-
-/// The first `count` < 8 columns of a block (the rest read as 0 and not written).
-struct FirstLanes: Lanes {
-    let count: Int
-    @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { Loops.loadPartial(p, count) }
-    @inline(__always) func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) { Loops.storePartial(v, p, count) }
-}

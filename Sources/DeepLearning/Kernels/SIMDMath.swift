@@ -1,3 +1,7 @@
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
+
 /// Vectorized transcendental functions on `SIMD8<Float>`.
 ///
 /// glibc's `expf`/`logf` are called per element and do not vectorize; these polynomial versions (the
@@ -105,6 +109,16 @@ enum SIMDMath {
 
     @inline(__always) static func abs(_ x: V) -> V {
         float(bits(x) & 0x7FFF_FFFF)
+    }
+
+    /// √x, correctly rounded. On Linux `SIMD8<Float>.squareRoot()` becomes eight calls to `sqrtf` (errno
+    /// semantics); SSE's `sqrtps` is exact and baseline x86-64.
+    @inline(__always) static func sqrt(_ x: V) -> V {
+        #if arch(x86_64)
+        return V(lowHalf: _mm_sqrt_ps(x.lowHalf), highHalf: _mm_sqrt_ps(x.highHalf))
+        #else
+        return x.squareRoot()
+        #endif
     }
 
     @inline(__always) static func bits(_ x: V) -> SIMD8<Int32> { unsafeBitCast(x, to: SIMD8<Int32>.self) }

@@ -8,7 +8,7 @@ typealias V8 = SIMD8<Float>
 struct NegKernel: UnaryKernel { @inline(__always) func apply(_ x: V8) -> V8 { -x } }
 struct ExpKernel: UnaryKernel { @inline(__always) func apply(_ x: V8) -> V8 { SIMDMath.exp(x) } }
 struct LogKernel: UnaryKernel { @inline(__always) func apply(_ x: V8) -> V8 { SIMDMath.log(x) } }
-struct SqrtKernel: UnaryKernel { @inline(__always) func apply(_ x: V8) -> V8 { x.squareRoot() } }
+struct SqrtKernel: UnaryKernel { @inline(__always) func apply(_ x: V8) -> V8 { SIMDMath.sqrt(x) } }
 struct AbsKernel: UnaryKernel { @inline(__always) func apply(_ x: V8) -> V8 { SIMDMath.abs(x) } }
 struct SquareKernel: UnaryKernel { @inline(__always) func apply(_ x: V8) -> V8 { x * x } }
 struct SigmoidKernel: UnaryKernel { @inline(__always) func apply(_ x: V8) -> V8 { SIMDMath.sigmoid(x) } }

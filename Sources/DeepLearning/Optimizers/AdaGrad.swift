@@ -58,6 +58,6 @@ private struct AdaGradUpdate: BlockKernel {
         let g = lanes.load(grad + i) + wd * p
         let sum = lanes.load(s + i) + g * g
         lanes.store(sum, s + i)
-        lanes.store(p - clr * g / (Block.sqrt(sum) + eps), theta + i)
+        lanes.store(p - clr * g / (SIMDMath.sqrt(sum) + eps), theta + i)
     }
 }

@@ -105,7 +105,7 @@ private struct AdamUpdate: BlockKernel {
             vHat = vNew.replacing(with: old, where: old .> vNew)
             lanes.store(vHat, vMax + i)
         }
-        lanes.store(p - stepSize * mNew / (Block.sqrt(vHat) / correction2Sqrt + eps), theta + i)
+        lanes.store(p - stepSize * mNew / (SIMDMath.sqrt(vHat) / correction2Sqrt + eps), theta + i)
     }
 }
 

@@ -1,7 +1,3 @@
-#if arch(x86_64)
-import _Builtin_intrinsics.intel
-#endif
-
 /// Base class of the optimizers: holds the parameters and the learning rate, and turns gradients into
 /// in-place parameter updates, as `torch.optim.Optimizer`.
 ///
@@ -200,25 +196,6 @@ protocol BlockKernel {
     func callAsFunction<L: Lanes>(_ i: Int, _ lanes: L)
 }
 
-/// How an update rule loads and stores 8 lanes.
-protocol Lanes {
-    func load(_ p: UnsafePointer<Float>) -> SIMD8<Float>
-    func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>)
-}
-
-/// Eight whole elements.
-struct FullLanes: Lanes {
-    @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { .load(p) }
-    @inline(__always) func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) { v.store(p) }
-}
-
-/// The first `count` (< 8) elements; the other lanes read as 0 and are not written.
-struct PartialLanes: Lanes {
-    let count: Int
-    @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { Loops.loadPartial(p, count) }
-    @inline(__always) func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) { Loops.storePartial(v, p, count) }
-}
-
 /// The update rules' loop: blocks of 8 elements, split across cores when the parameter is large, so that
 /// each rule is one vectorized pass over its buffers.
 enum Block {
@@ -234,16 +211,6 @@ enum Block {
             for b in blocks { kernel(b * 8, FullLanes()) }
         }
         if n % 8 != 0 { kernel(whole * 8, PartialLanes(count: n % 8)) }
-    }
-
-    /// √x, correctly rounded, 8 lanes at a time. On Linux `SIMD8<Float>.squareRoot()` becomes eight calls
-    /// to `sqrtf` (errno semantics), 6× slower in Adam; SSE's `sqrtps` is exact and baseline x86-64.
-    @inline(__always) static func sqrt(_ x: V) -> V {
-        #if arch(x86_64)
-        return V(lowHalf: _mm_sqrt_ps(x.lowHalf), highHalf: _mm_sqrt_ps(x.highHalf))
-        #else
-        return x.squareRoot()
-        #endif
     }
 }
 

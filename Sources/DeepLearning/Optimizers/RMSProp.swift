@@ -83,9 +83,9 @@ private struct RMSPropUpdate: BlockKernel {
             var ga = lanes.load(gAvg + i)
             ga += oneMinusAlpha * (g - ga)
             lanes.store(ga, gAvg + i)
-            d = Block.sqrt(vNew - ga * ga)
+            d = SIMDMath.sqrt(vNew - ga * ga)
         } else {
-            d = Block.sqrt(vNew)
+            d = SIMDMath.sqrt(vNew)
         }
         d += eps
         if useMomentum {
