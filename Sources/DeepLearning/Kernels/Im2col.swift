@@ -1,0 +1,130 @@
+/// Where a sliding window lies over one image: the sizes of the input planes and of the window, how it
+/// moves (stride), how far it reaches past the edges (padding, read as zeros) and how spread its taps are
+/// (dilation). Shared by convolution (im2col) and pooling.
+///
+/// The output size along each axis is ⌊(in + 2·pad − dilation·(k − 1) − 1) / stride⌋ + 1, as PyTorch's.
+struct WindowGeometry {
+    var channels: Int
+    var height: Int, width: Int
+    var kernelHeight: Int, kernelWidth: Int
+    var strideH: Int, strideW: Int
+    var padH: Int, padW: Int
+    var dilationH: Int = 1, dilationW: Int = 1
+
+    var outHeight: Int { (height + 2 * padH - dilationH * (kernelHeight - 1) - 1) / strideH + 1 }
+    var outWidth: Int { (width + 2 * padW - dilationW * (kernelWidth - 1) - 1) / strideW + 1 }
+    /// Elements of one input plane.
+    var plane: Int { height * width }
+    /// Elements of one output plane (L, the columns of the im2col matrix).
+    var outPlane: Int { outHeight * outWidth }
+    /// Taps of the window over all channels (K, the rows of the im2col matrix).
+    var patchSize: Int { channels * kernelHeight * kernelWidth }
+    /// True when the im2col matrix is the input itself (1×1 window, stride 1, no padding).
+    var isPointwise: Bool { kernelHeight == 1 && kernelWidth == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0 }
+
+    /// The outputs o in 0..<count whose input index o·stride + offset falls inside 0..<size.
+    @inline(__always)
+    static func validRange(offset: Int, stride: Int, size: Int, count: Int) -> Range<Int> {
+        // o·stride + offset ≥ 0  ⇔  o ≥ ⌈−offset / stride⌉;  o·stride + offset ≤ size − 1  ⇔  o ≤ ⌊(size − 1 − offset) / stride⌋
+        let lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+        let last = size - 1 - offset
+        let hi = last < 0 ? 0 : Swift.min(count, last / stride + 1)
+        return Swift.min(lo, hi)..<hi
+    }
+}
+
+/// im2col and col2im: the rearrangement that turns a convolution into one matrix product.
+///
+/// For one image x [C, H, W], column l = (oh, ow) of the matrix col [C·kh·kw, OH·OW] holds the window under
+/// output pixel (oh, ow), row r = (c, i, j) the tap (i, j) of channel c; taps that fall in the padding are
+/// 0. Then y [O, OH·OW] = W [O, C·kh·kw] · col. col2im is the adjoint: it adds each column back onto the
+/// pixels it was read from (overlapping windows accumulate), which is how ∂x is made from ∂col = Wᵀ·∂y.
+///
+/// Both walk whole output rows: for a fixed tap (c, i, j) and output row oh, the valid outputs form one
+/// range of ow computed once, so the inner loop is a plain copy (stride 1) or a strided gather, with no
+/// bounds test per element.
+enum Im2col {
+    typealias V = SIMD8<Float>
+
+    /// Writes col [patchSize, outPlane] for one image x [channels, height, width].
+    static func im2col(_ g: WindowGeometry, _ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>) {
+        let oh = g.outHeight, ow = g.outWidth
+        var row = col
+        for c in 0..<g.channels {
+            let plane = x + c * g.plane
+            for i in 0..<g.kernelHeight {
+                let rowOffset = i * g.dilationH - g.padH
+                let rows = WindowGeometry.validRange(offset: rowOffset, stride: g.strideH, size: g.height, count: oh)
+                for j in 0..<g.kernelWidth {
+                    let colOffset = j * g.dilationW - g.padW
+                    let cols = WindowGeometry.validRange(offset: colOffset, stride: g.strideW, size: g.width, count: ow)
+                    if rows.lowerBound > 0 { zero(row, rows.lowerBound * ow) }
+                    for y in rows {
+                        let dst = row + y * ow
+                        let src = plane + (y * g.strideH + rowOffset) * g.width + colOffset
+                        if cols.lowerBound > 0 { zero(dst, cols.lowerBound) }
+                        if g.strideW == 1 {
+                            copy(src + cols.lowerBound, dst + cols.lowerBound, cols.count)
+                        } else {
+                            let s = g.strideW
+                            for x in cols { dst[x] = src[x * s] }
+                        }
+                        if cols.upperBound < ow { zero(dst + cols.upperBound, ow - cols.upperBound) }
+                    }
+                    if rows.upperBound < oh { zero(row + rows.upperBound * ow, (oh - rows.upperBound) * ow) }
+                    row += oh * ow
+                }
+            }
+        }
+    }
+
+    /// Adds col [patchSize, outPlane] back onto one image x [channels, height, width] (the caller zeroes x
+    /// first): the adjoint of ``im2col(_:_:_:)``.
+    static func col2im(_ g: WindowGeometry, _ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>) {
+        let oh = g.outHeight, ow = g.outWidth
+        var row = col
+        for c in 0..<g.channels {
+            let plane = x + c * g.plane
+            for i in 0..<g.kernelHeight {
+                let rowOffset = i * g.dilationH - g.padH
+                let rows = WindowGeometry.validRange(offset: rowOffset, stride: g.strideH, size: g.height, count: oh)
+                for j in 0..<g.kernelWidth {
+                    let colOffset = j * g.dilationW - g.padW
+                    let cols = WindowGeometry.validRange(offset: colOffset, stride: g.strideW, size: g.width, count: ow)
+                    for y in rows {
+                        let src = row + y * ow
+                        let dst = plane + (y * g.strideH + rowOffset) * g.width + colOffset
+                        if g.strideW == 1 {
+                            add(src + cols.lowerBound, dst + cols.lowerBound, cols.count)
+                        } else {
+                            let s = g.strideW
+                            for x in cols { dst[x * s] += src[x] }
+                        }
+                    }
+                    row += oh * ow
+                }
+            }
+        }
+    }
+
+    // Short inline loops: rows are often 10–30 floats, where a call to memcpy/memset costs more than the copy.
+
+    @inline(__always) static func copy(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        var k = 0
+        while k + 8 <= n { V.load(src + k).store(dst + k); k += 8 }
+        while k < n { dst[k] = src[k]; k += 1 }
+    }
+
+    @inline(__always) static func zero(_ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        var k = 0
+        let z = V(repeating: 0)
+        while k + 8 <= n { z.store(dst + k); k += 8 }
+        while k < n { dst[k] = 0; k += 1 }
+    }
+
+    @inline(__always) static func add(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        var k = 0
+        while k + 8 <= n { (V.load(dst + k) + V.load(src + k)).store(dst + k); k += 8 }
+        while k < n { dst[k] += src[k]; k += 1 }
+    }
+}
