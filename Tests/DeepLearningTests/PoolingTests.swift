@@ -4,6 +4,7 @@ import Testing
 @Suite struct PoolingTests {
     static let fixture = try! Fixture.load("conv")
     static let cases = ["pool_max_2", "pool_max_odd", "pool_max_3s2p1", "pool_max_rect", "pool_max_ties", "pool_max_ties_2",
+                        "pool_max_wide", "pool_max_wide_ties",
                         "pool_avg_2", "pool_avg_3s2p1", "pool_avg_rect", "pool_avg_edge",
                         "pool_adaptive_3", "pool_adaptive_rect", "pool_adaptive_global", "pool_adaptive_up"]
 
@@ -36,6 +37,20 @@ import Testing
         #expect(y.scalars == [3, 3])
         y.sum().backward()
         #expect(x.grad!.scalars == [0, 1, 1, 0, 0, 0, 0, 0])
+    }
+
+    @Test func maxPoolPropagatesNaN() {
+        // A NaN wins its window, as in PyTorch; both the vector (2×2) and the general kernel.
+        var values = (0..<(2 * 20)).map { Float($0) }
+        values[3] = .nan
+        values[25] = .nan
+        let x = Tensor(values, shape: [1, 1, 2, 20]).requiringGrad()
+        for y in [maxPool2d(x, kernelSize: 2), maxPool2d(x, kernelSize: 2, stride: 2, padding: 1)] {
+            #expect(y.scalars.filter(\.isNaN).count == 2)
+            y.sum().backward()
+            #expect(x.grad!.scalars[3] == 1 && x.grad!.scalars[25] == 1)
+            x.zeroGrad()
+        }
     }
 
     @Test func layersMatchFunctions() {

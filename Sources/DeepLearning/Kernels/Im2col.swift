@@ -48,31 +48,38 @@ enum Im2col {
 
     /// Writes col [patchSize, outPlane] for one image x [channels, height, width].
     static func im2col(_ g: WindowGeometry, _ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>) {
-        let oh = g.outHeight, ow = g.outWidth
+        let oh = g.outHeight, ow = g.outWidth, sw = g.strideW
+        let sourceStep = g.strideH &* g.width
         var row = col
         for c in 0..<g.channels {
-            let plane = x + c * g.plane
+            let plane = x + c &* g.plane
             for i in 0..<g.kernelHeight {
-                let rowOffset = i * g.dilationH - g.padH
+                let rowOffset = i &* g.dilationH &- g.padH
                 let rows = WindowGeometry.validRange(offset: rowOffset, stride: g.strideH, size: g.height, count: oh)
                 for j in 0..<g.kernelWidth {
-                    let colOffset = j * g.dilationW - g.padW
-                    let cols = WindowGeometry.validRange(offset: colOffset, stride: g.strideW, size: g.width, count: ow)
-                    if rows.lowerBound > 0 { zero(row, rows.lowerBound * ow) }
-                    for y in rows {
-                        let dst = row + y * ow
-                        let src = plane + (y * g.strideH + rowOffset) * g.width + colOffset
-                        if cols.lowerBound > 0 { zero(dst, cols.lowerBound) }
-                        if g.strideW == 1 {
-                            copy(src + cols.lowerBound, dst + cols.lowerBound, cols.count)
-                        } else {
-                            let s = g.strideW
-                            for x in cols { dst[x] = src[x * s] }
+                    let colOffset = j &* g.dilationW &- g.padW
+                    let cols = WindowGeometry.validRange(offset: colOffset, stride: sw, size: g.width, count: ow)
+                    let lo = cols.lowerBound, hi = cols.upperBound, n = cols.count
+                    zero(row, rows.lowerBound &* ow)
+                    var dst = row + rows.lowerBound &* ow
+                    var src = plane + ((rows.lowerBound &* g.strideH &+ rowOffset) &* g.width &+ colOffset)
+                    if sw == 1 {
+                        for _ in rows {
+                            zero(dst, lo)
+                            copy(src + lo, dst + lo, n)
+                            zero(dst + hi, ow &- hi)
+                            dst += ow; src += sourceStep
                         }
-                        if cols.upperBound < ow { zero(dst + cols.upperBound, ow - cols.upperBound) }
+                    } else {
+                        for _ in rows {
+                            zero(dst, lo)
+                            for x in cols { dst[x] = src[x &* sw] }
+                            zero(dst + hi, ow &- hi)
+                            dst += ow; src += sourceStep
+                        }
                     }
-                    if rows.upperBound < oh { zero(row + rows.upperBound * ow, (oh - rows.upperBound) * ow) }
-                    row += oh * ow
+                    zero(dst, (oh &- rows.upperBound) &* ow)
+                    row += oh &* ow
                 }
             }
         }
@@ -81,50 +88,64 @@ enum Im2col {
     /// Adds col [patchSize, outPlane] back onto one image x [channels, height, width] (the caller zeroes x
     /// first): the adjoint of ``im2col(_:_:_:)``.
     static func col2im(_ g: WindowGeometry, _ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>) {
-        let oh = g.outHeight, ow = g.outWidth
+        let oh = g.outHeight, ow = g.outWidth, sw = g.strideW
+        let targetStep = g.strideH &* g.width
         var row = col
         for c in 0..<g.channels {
-            let plane = x + c * g.plane
+            let plane = x + c &* g.plane
             for i in 0..<g.kernelHeight {
-                let rowOffset = i * g.dilationH - g.padH
+                let rowOffset = i &* g.dilationH &- g.padH
                 let rows = WindowGeometry.validRange(offset: rowOffset, stride: g.strideH, size: g.height, count: oh)
                 for j in 0..<g.kernelWidth {
-                    let colOffset = j * g.dilationW - g.padW
-                    let cols = WindowGeometry.validRange(offset: colOffset, stride: g.strideW, size: g.width, count: ow)
-                    for y in rows {
-                        let src = row + y * ow
-                        let dst = plane + (y * g.strideH + rowOffset) * g.width + colOffset
-                        if g.strideW == 1 {
-                            add(src + cols.lowerBound, dst + cols.lowerBound, cols.count)
-                        } else {
-                            let s = g.strideW
-                            for x in cols { dst[x * s] += src[x] }
+                    let colOffset = j &* g.dilationW &- g.padW
+                    let cols = WindowGeometry.validRange(offset: colOffset, stride: sw, size: g.width, count: ow)
+                    let lo = cols.lowerBound, n = cols.count
+                    var src = row + rows.lowerBound &* ow
+                    var dst = plane + ((rows.lowerBound &* g.strideH &+ rowOffset) &* g.width &+ colOffset)
+                    if sw == 1 {
+                        for _ in rows {
+                            add(src + lo, dst + lo, n)
+                            src += ow; dst += targetStep
+                        }
+                    } else {
+                        for _ in rows {
+                            for x in cols { dst[x &* sw] += src[x] }
+                            src += ow; dst += targetStep
                         }
                     }
-                    row += oh * ow
+                    row += oh &* ow
                 }
             }
         }
     }
 
-    // Short inline loops: rows are often 10–30 floats, where a call to memcpy/memset costs more than the copy.
+    // Short inline loops: rows are often 10–30 floats, where a call to memcpy/memset costs more than the
+    // work. A row of 8 or more ends with one vector that overlaps the previous one instead of a scalar tail.
 
     @inline(__always) static func copy(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        if n < 8 {
+            for k in 0..<n { dst[k] = src[k] }
+            return
+        }
         var k = 0
-        while k + 8 <= n { V.load(src + k).store(dst + k); k += 8 }
-        while k < n { dst[k] = src[k]; k += 1 }
+        while k &+ 8 < n { V.load(src + k).store(dst + k); k &+= 8 }
+        V.load(src + (n &- 8)).store(dst + (n &- 8))
     }
 
     @inline(__always) static func zero(_ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        var k = 0
+        if n < 8 {
+            for k in 0..<n { dst[k] = 0 }
+            return
+        }
         let z = V(repeating: 0)
-        while k + 8 <= n { z.store(dst + k); k += 8 }
-        while k < n { dst[k] = 0; k += 1 }
+        var k = 0
+        while k &+ 8 < n { z.store(dst + k); k &+= 8 }
+        z.store(dst + (n &- 8))
     }
 
     @inline(__always) static func add(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
         var k = 0
-        while k + 8 <= n { (V.load(dst + k) + V.load(src + k)).store(dst + k); k += 8 }
-        while k < n { dst[k] += src[k]; k += 1 }
+        while k &+ 8 <= n { (V.load(dst + k) + V.load(src + k)).store(dst + k); k &+= 8 }
+        while k < n { dst[k] += src[k]; k &+= 1 }
     }
 }

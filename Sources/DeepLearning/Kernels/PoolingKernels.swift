@@ -40,19 +40,7 @@ enum Pooling {
             for p in range {
                 let src = x + p * height * width, dst = y + p * oh * ow, idx = indices + p * oh * ow
                 if twoByTwo {
-                    // The common 2×2 window with stride 2 and no padding: four loads, first maximum kept.
-                    for r in 0..<oh {
-                        let top = src + 2 * r * width, bottom = top + width
-                        for c in 0..<ow {
-                            var best = top[2 * c], at = 2 * r * width + 2 * c
-                            let b = top[2 * c + 1], cc = bottom[2 * c], d = bottom[2 * c + 1]
-                            if b > best || b.isNaN { best = b; at = 2 * r * width + 2 * c + 1 }
-                            if cc > best || cc.isNaN { best = cc; at = (2 * r + 1) * width + 2 * c }
-                            if d > best || d.isNaN { best = d; at = (2 * r + 1) * width + 2 * c + 1 }
-                            dst[r * ow + c] = best
-                            idx[r * ow + c] = Int32(at)
-                        }
-                    }
+                    maxTwoByTwo(src, width: width, outHeight: oh, outWidth: ow, readable: x + planes &* height &* width, dst, idx)
                     continue
                 }
                 for r in 0..<oh {
@@ -70,6 +58,63 @@ enum Pooling {
                         dst[r * ow + c] = best
                         idx[r * ow + c] = Int32(at)
                     }
+                }
+            }
+        }
+    }
+
+    /// The common 2×2 window with stride 2 and no padding, 8 outputs at a time: the even and odd columns of
+    /// two input rows are the four candidates, compared in row-major order without branches. A row's last
+    /// vector overlaps the previous one; a row shorter than 8 reads past its end (into the next rows, never
+    /// past `readable`) and stores only its own outputs.
+    @inline(__always)
+    static func maxTwoByTwo(_ src: UnsafePointer<Float>, width: Int, outHeight oh: Int, outWidth ow: Int, readable: UnsafePointer<Float>,
+                            _ dst: UnsafeMutablePointer<Float>, _ idx: UnsafeMutablePointer<Int32>) {
+        typealias I = SIMD8<Int32>
+        let lanes = I(0, 2, 4, 6, 8, 10, 12, 14)
+        let w = Int32(width)
+        @inline(__always) func eight(_ r: Int, _ c: Int) -> (SIMD8<Float>, I) {
+            let top = src + 2 &* (r &* width &+ c), bottom = top + width
+            let t = UnsafeRawPointer(top).loadUnaligned(as: SIMD16<Float>.self)
+            let b = UnsafeRawPointer(bottom).loadUnaligned(as: SIMD16<Float>.self)
+            var best = t.evenHalf
+            var offset = I(repeating: 0)
+            @inline(__always) func consider(_ candidate: SIMD8<Float>, _ shift: Int32) {
+                let better = (candidate .> best) .| (candidate .!= candidate)
+                best.replace(with: candidate, where: better)
+                offset.replace(with: I(repeating: shift), where: better)
+            }
+            consider(t.oddHalf, 1)
+            consider(b.evenHalf, w)
+            consider(b.oddHalf, w &+ 1)
+            return (best, I(repeating: Int32(2 &* (r &* width &+ c))) &+ lanes &+ offset)
+        }
+        for r in 0..<oh {
+            let out = dst + r &* ow, at = idx + r &* ow
+            if ow >= 8 {
+                var c = 0
+                while true {
+                    let (best, position) = eight(r, c)
+                    best.store(out + c)
+                    UnsafeMutableRawPointer(at + c).storeBytes(of: position, as: I.self)
+                    if c &+ 8 == ow { break }
+                    c = Swift.min(c &+ 8, ow &- 8)
+                }
+            } else if src + (2 &* (r &* width) &+ width &+ 16) <= readable {
+                let (best, position) = eight(r, 0)
+                for c in 0..<ow { out[c] = best[c]; at[c] = position[c] }
+            } else {
+                for c in 0..<ow {
+                    let top = src + 2 &* (r &* width &+ c), bottom = top + width
+                    var best = top[0], position = 2 &* (r &* width &+ c)
+                    @inline(__always) func consider(_ v: Float, _ shift: Int) {
+                        if v > best || v.isNaN { best = v; position = 2 &* (r &* width &+ c) &+ shift }
+                    }
+                    consider(top[1], 1)
+                    consider(bottom[0], width)
+                    consider(bottom[1], width &+ 1)
+                    out[c] = best
+                    at[c] = Int32(position)
                 }
             }
         }

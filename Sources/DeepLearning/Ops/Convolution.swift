@@ -131,6 +131,9 @@ struct Convolution {
         let xp = x.pointer, wp = weight.pointer, dyp = dy.pointer
         Convolution.forEachChunk(chunks, of: batch) { chunk, images in
             let buffer = g.isPointwise || !(needWeight || needX) ? nil : Tensor(uninitialized: [k * l])
+            // ∂W of one image goes to a scratch matrix and is added to the chunk's sum: OpenBLAS's small
+            // kernels are much slower with beta = 1 than with beta = 0.
+            let scratch = needWeight ? Tensor(uninitialized: [og * k]) : nil
             for image in images {
                 let xn = xp + image * inChannels * g.plane, dyn = dyp + image * outChannels * l
                 if let dx, !g.isPointwise { Im2col.zero(dx.pointer + image * inChannels * g.plane, inChannels * g.plane) }
@@ -147,7 +150,8 @@ struct Convolution {
                         GEMM.multiply(m: og, n: k, k: l,
                                       MatrixOperand(pointer: dyg, transposed: false, leadingDimension: l),
                                       MatrixOperand(pointer: col, transposed: true, leadingDimension: l),
-                                      dw[chunk].pointer + group * og * k, ldc: k, beta: 1)
+                                      scratch!.pointer, ldc: k)
+                        Im2col.add(scratch!.pointer, dw[chunk].pointer + group * og * k, og * k)
                     }
                     if needBias {
                         let acc = db[chunk].pointer + group * og
@@ -165,7 +169,7 @@ struct Convolution {
                     }
                 }
             }
-            withExtendedLifetime(buffer) {}
+            withExtendedLifetime((buffer, scratch)) {}
         }
         for c in 1..<Swift.max(chunks, 1) {
             if needWeight { Im2col.add(dw[c].pointer, dw[0].pointer, dw[0].count) }
