@@ -11,7 +11,8 @@ extension FixtureCase {
 
 @Suite struct ConvolutionTests {
     static let fixture = try! Fixture.load("conv")
-    static let cases = ["conv_basic", "conv_stride_pad_rect", "conv_stride_w", "conv_dilation", "conv_dilation_stride", "conv_groups",
+    static let cases = ["conv_basic", "conv_stride_pad_rect", "conv_stride_w", "conv_dilation", "conv_dilation_stride",
+                        "conv_stride2_dilation2", "conv_tall_kernel", "conv_one_row", "conv_groups",
                         "conv_depthwise", "conv_pointwise", "conv_pointwise_groups", "conv_lenet1", "conv_lenet2"]
 
     @Test(arguments: cases)

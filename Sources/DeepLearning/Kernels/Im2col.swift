@@ -40,16 +40,26 @@ struct WindowGeometry {
 /// 0. Then y [O, OH·OW] = W [O, C·kh·kw] · col. col2im is the adjoint: it adds each column back onto the
 /// pixels it was read from (overlapping windows accumulate), which is how ∂x is made from ∂col = Wᵀ·∂y.
 ///
-/// Both walk whole output rows: for a fixed tap (c, i, j) and output row oh, the valid outputs form one
-/// range of ow computed once, so the inner loop is a plain copy (stride 1) or a strided gather, with no
-/// bounds test per element.
+/// Both work on whole rows. For a tap (c, i, j) and output row oh the valid outputs form one range of ow,
+/// computed once, so the inner loop is a plain copy (stride 1) or a strided gather with no bounds test.
+/// And when the vertical dilation is a multiple t of the vertical stride (t = 1 in the usual stride-1
+/// convolution), tap (c, i + 1, j) reads what tap (c, i, j) read t output rows later: its row of col is
+/// the previous one shifted by t·OW, one long copy, plus t fresh output rows. col2im likewise sums the kh
+/// rows of a (c, j) with long shifted adds first, then adds OH + (kh − 1)·t short rows to the image
+/// instead of OH·kh.
 enum Im2col {
     typealias V = SIMD8<Float>
 
+    /// Output rows between the windows of vertically neighbouring taps, when that is a whole number.
+    @inline(__always) static func rowShift(_ g: WindowGeometry) -> Int {
+        g.dilationH % g.strideH == 0 ? g.dilationH / g.strideH : 0
+    }
+
     /// Writes col [patchSize, outPlane] for one image x [channels, height, width].
     static func im2col(_ g: WindowGeometry, _ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>) {
-        let oh = g.outHeight, ow = g.outWidth, sw = g.strideW
-        let sourceStep = g.strideH &* g.width
+        let oh = g.outHeight, ow = g.outWidth, sw = g.strideW, l = oh &* ow
+        let shift = rowShift(g)
+        let tapStride = g.kernelWidth &* l  // from tap (c, i, j) to (c, i + 1, j)
         var row = col
         for c in 0..<g.channels {
             let plane = x + c &* g.plane
@@ -59,27 +69,39 @@ enum Im2col {
                 for j in 0..<g.kernelWidth {
                     let colOffset = j &* g.dilationW &- g.padW
                     let cols = WindowGeometry.validRange(offset: colOffset, stride: sw, size: g.width, count: ow)
-                    let lo = cols.lowerBound, hi = cols.upperBound, n = cols.count
-                    zero(row, rows.lowerBound &* ow)
-                    var dst = row + rows.lowerBound &* ow
-                    var src = plane + ((rows.lowerBound &* g.strideH &+ rowOffset) &* g.width &+ colOffset)
-                    if sw == 1 {
-                        for _ in rows {
-                            zero(dst, lo)
-                            copy(src + lo, dst + lo, n)
-                            zero(dst + hi, ow &- hi)
-                            dst += ow; src += sourceStep
-                        }
-                    } else {
-                        for _ in rows {
-                            zero(dst, lo)
-                            for x in cols { dst[x] = src[x &* sw] }
-                            zero(dst + hi, ow &- hi)
-                            dst += ow; src += sourceStep
-                        }
+                    var fresh = 0..<oh
+                    if i > 0 && shift > 0 && shift < oh {
+                        copy(row - tapStride + shift &* ow, row, (oh &- shift) &* ow)
+                        fresh = (oh &- shift)..<oh
                     }
-                    zero(dst, (oh &- rows.upperBound) &* ow)
-                    row += oh &* ow
+                    // Output rows `fresh`: zero above and below the image, else the valid columns copied.
+                    let inside = fresh.clamped(to: rows)
+                    if inside.isEmpty {
+                        zero(row + fresh.lowerBound &* ow, fresh.count &* ow)
+                    } else {
+                        zero(row + fresh.lowerBound &* ow, (inside.lowerBound &- fresh.lowerBound) &* ow)
+                        let lo = cols.lowerBound, hi = cols.upperBound, n = cols.count
+                        var dst = row + inside.lowerBound &* ow
+                        var src = plane + ((inside.lowerBound &* g.strideH &+ rowOffset) &* g.width &+ colOffset)
+                        let step = g.strideH &* g.width
+                        if sw == 1 {
+                            for _ in inside {
+                                zero(dst, lo)
+                                copy(src + lo, dst + lo, n)
+                                zero(dst + hi, ow &- hi)
+                                dst += ow; src += step
+                            }
+                        } else {
+                            for _ in inside {
+                                zero(dst, lo)
+                                for x in cols { dst[x] = src[x &* sw] }
+                                zero(dst + hi, ow &- hi)
+                                dst += ow; src += step
+                            }
+                        }
+                        zero(dst, (fresh.upperBound &- inside.upperBound) &* ow)
+                    }
+                    row += l
                 }
             }
         }
@@ -88,6 +110,39 @@ enum Im2col {
     /// Adds col [patchSize, outPlane] back onto one image x [channels, height, width] (the caller zeroes x
     /// first): the adjoint of ``im2col(_:_:_:)``.
     static func col2im(_ g: WindowGeometry, _ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>) {
+        let oh = g.outHeight, ow = g.outWidth, l = oh &* ow
+        let shift = rowShift(g)
+        guard shift > 0 && g.kernelHeight > 1 else { return col2imByRows(g, col, x) }
+        // acc row r = oh + i·t collects every tap (c, i, j) that reads input row r·sₕ − pₕ.
+        let accRows = oh &+ (g.kernelHeight &- 1) &* shift
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: accRows &* ow) { buffer in
+            let acc = buffer.baseAddress!
+            for c in 0..<g.channels {
+                let plane = x + c &* g.plane
+                for j in 0..<g.kernelWidth {
+                    zero(acc, accRows &* ow)
+                    for i in 0..<g.kernelHeight {
+                        add(col + ((c &* g.kernelHeight &+ i) &* g.kernelWidth &+ j) &* l, acc + i &* shift &* ow, l)
+                    }
+                    let colOffset = j &* g.dilationW &- g.padW
+                    let cols = WindowGeometry.validRange(offset: colOffset, stride: g.strideW, size: g.width, count: ow)
+                    let rows = WindowGeometry.validRange(offset: -g.padH, stride: g.strideH, size: g.height, count: accRows)
+                    for r in rows {
+                        let src = acc + r &* ow, dst = plane + ((r &* g.strideH &- g.padH) &* g.width &+ colOffset)
+                        if g.strideW == 1 {
+                            add(src + cols.lowerBound, dst + cols.lowerBound, cols.count)
+                        } else {
+                            let s = g.strideW
+                            for x in cols { dst[x &* s] += src[x] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// col2im one output row at a time (any stride and dilation).
+    static func col2imByRows(_ g: WindowGeometry, _ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>) {
         let oh = g.outHeight, ow = g.outWidth, sw = g.strideW
         let targetStep = g.strideH &* g.width
         var row = col
@@ -141,6 +196,13 @@ enum Im2col {
         var k = 0
         while k &+ 8 < n { z.store(dst + k); k &+= 8 }
         z.store(dst + (n &- 8))
+    }
+
+    @inline(__always) static func addScalar(_ value: Float, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        let v = V(repeating: value)
+        var k = 0
+        while k &+ 8 <= n { (V.load(dst + k) + v).store(dst + k); k &+= 8 }
+        while k < n { dst[k] += value; k &+= 1 }
     }
 
     @inline(__always) static func add(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {

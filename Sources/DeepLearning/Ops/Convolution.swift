@@ -36,15 +36,20 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (In
 
     let (xc, wc, bc) = withNoGrad { (x.contiguous(), weight.contiguous(), bias?.contiguous()) }
     var out = Tensor(uninitialized: [n, o, geometry.outHeight, geometry.outWidth])
-    withExtendedLifetime((xc, wc, bc)) {
-        conv.forward(xc.pointer, wc.pointer, bc?.pointer, out.pointer)
-    }
     let inputs = [x, weight] + (bias.map { [$0] } ?? [])
-    if Tensor.shouldRecord(inputs) {
+    let recording = Tensor.shouldRecord(inputs)
+    // The weight gradient needs the im2col matrices again: keep them from the forward pass unless too big.
+    let columns = recording && weight.requiresGrad && !geometry.isPointwise && conv.columnCount <= Convolution.maxCachedColumns
+        ? Tensor(uninitialized: [conv.columnCount]) : nil
+    withExtendedLifetime((xc, wc, bc)) {
+        conv.forward(xc.pointer, wc.pointer, bc?.pointer, out.pointer, columns: columns?.pointer)
+    }
+    if recording {
         let needX = x.requiresGrad, needW = weight.requiresGrad, needB = bias?.requiresGrad ?? false
         let xd = xc.detached(), wd = wc.detached()
         out.attach("conv2d", inputs: inputs) { g in
-            let grads = conv.backward(x: xd, weight: wd, gradient: g.contiguous(), needX: needX, needWeight: needW, needBias: needB)
+            let grads = conv.backward(x: xd, weight: wd, gradient: g.contiguous(), columns: columns,
+                                      needX: needX, needWeight: needW, needBias: needB)
             return [grads.x, grads.weight, grads.bias]
         }
     }
@@ -85,34 +90,42 @@ struct Convolution {
         }
     }
 
+    /// Floats in the im2col matrices of the whole batch, [N, groups, patchSize, outPlane].
+    var columnCount: Int { batch * groups * geometry.patchSize * geometry.outPlane }
+
+    /// Largest batch of im2col matrices (in floats, 64 MB) that the forward pass keeps for the weight
+    /// gradient, as PyTorch's unfolded-input buffer; bigger ones are computed again in backward.
+    static let maxCachedColumns = 16 << 20
+
     var chunkCount: Int {
         guard batch > 1, Parallel.threadCount > 1, batch * workPerImage >= 1 << 18 else { return 1 }
         return Swift.min(Parallel.threadCount, batch)
     }
 
     /// y = conv(x, W) + b on contiguous buffers x [N, C, H, W], W [O, C/groups, kh, kw], b [O], y [N, O, OH, OW].
-    func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>) {
+    /// With `columns` ([N, groups, patchSize, outPlane]) the im2col matrices are written there and kept.
+    func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>,
+                 columns: UnsafeMutablePointer<Float>?) {
         let g = geometry, k = g.patchSize, l = g.outPlane, og = groupOut
         Convolution.forEachChunk(chunkCount, of: batch) { _, images in
-            let buffer = g.isPointwise ? nil : Tensor(uninitialized: [k * l])
+            let buffer = g.isPointwise || columns != nil ? nil : Tensor(uninitialized: [k * l])
             for image in images {
                 let xn = x + image * inChannels * g.plane, yn = y + image * outChannels * l
                 for group in 0..<groups {
                     let xg = xn + group * g.channels * g.plane, yg = yn + group * og * l
                     var col = xg
-                    if let buffer {
-                        Im2col.im2col(g, xg, buffer.pointer)
-                        col = UnsafePointer(buffer.pointer)
-                    }
-                    var beta: Float = 0
-                    if let b {
-                        for r in 0..<og { (yg + r * l).update(repeating: b[group * og + r], count: l) }
-                        beta = 1
+                    if let target = columns.map({ $0 + (image * groups + group) * k * l }) ?? buffer?.pointer {
+                        Im2col.im2col(g, xg, target)
+                        col = UnsafePointer(target)
                     }
                     GEMM.multiply(m: og, n: l, k: k,
                                   MatrixOperand(pointer: w + group * og * k, transposed: false, leadingDimension: k),
                                   MatrixOperand(pointer: col, transposed: false, leadingDimension: l),
-                                  yg, ldc: l, beta: beta)
+                                  yg, ldc: l)
+                    if let b {
+                        // Added after the product (beta = 0 keeps OpenBLAS on its fastest small kernels).
+                        for r in 0..<og { Im2col.addScalar(b[group * og + r], yg + r * l, l) }
+                    }
                 }
             }
             withExtendedLifetime(buffer) {}
@@ -120,7 +133,8 @@ struct Convolution {
     }
 
     /// Gradients of the loss with respect to x, W and b given ∂y (nil where not asked for).
-    func backward(x: Tensor, weight: Tensor, gradient dy: Tensor, needX: Bool, needWeight: Bool, needBias: Bool)
+    /// `columns` holds the forward pass's im2col matrices, when it kept them.
+    func backward(x: Tensor, weight: Tensor, gradient dy: Tensor, columns: Tensor?, needX: Bool, needWeight: Bool, needBias: Bool)
         -> (x: Tensor?, weight: Tensor?, bias: Tensor?) {
         let g = geometry, k = g.patchSize, l = g.outPlane, og = groupOut
         let chunks = chunkCount
@@ -142,7 +156,9 @@ struct Convolution {
                     let wg = wp + group * og * k
                     if needWeight {
                         var col = UnsafePointer(xg)
-                        if let buffer {
+                        if let columns {
+                            col = UnsafePointer(columns.pointer + (image * groups + group) * k * l)
+                        } else if let buffer {
                             Im2col.im2col(g, xg, buffer.pointer)
                             col = UnsafePointer(buffer.pointer)
                         }
