@@ -139,7 +139,10 @@ struct Convolution {
         let g = geometry, k = g.patchSize, l = g.outPlane, og = groupOut
         let chunks = chunkCount
         let dx = needX ? Tensor(uninitialized: [batch, inChannels, g.height, g.width]) : nil
-        // Chunk 0 accumulates into the result; the others into their own buffers, added at the end.
+        // Few output channels and many taps: OpenBLAS is up to twice as fast on ∂Wᵀ = col·∂yᵀ than on
+        // ∂W = ∂y·colᵀ (measured; e.g. LeNet's second convolution, 16 × 150 × 100).
+        let transposed = og <= 16 && k >= 8 * og
+        // Each chunk sums into its own buffer ([O, K], or [groups, K, og] when transposed); added at the end.
         let dw = needWeight ? (0..<chunks).map { _ in Tensor.zeros([outChannels, g.channels, g.kernelHeight, g.kernelWidth]) } : []
         let db = needBias ? (0..<chunks).map { _ in Tensor.zeros([outChannels]) } : []
         let xp = x.pointer, wp = weight.pointer, dyp = dy.pointer
@@ -162,11 +165,15 @@ struct Convolution {
                             Im2col.im2col(g, xg, buffer.pointer)
                             col = UnsafePointer(buffer.pointer)
                         }
-                        // ∂W_g [og, k] += ∂y_g [og, l] · colᵀ [l, k]
-                        GEMM.multiply(m: og, n: k, k: l,
-                                      MatrixOperand(pointer: dyg, transposed: false, leadingDimension: l),
-                                      MatrixOperand(pointer: col, transposed: true, leadingDimension: l),
-                                      scratch!.pointer, ldc: k)
+                        let dyOperand = MatrixOperand(pointer: dyg, transposed: transposed, leadingDimension: l)
+                        let colOperand = MatrixOperand(pointer: col, transposed: !transposed, leadingDimension: l)
+                        if transposed {
+                            // ∂W_gᵀ [k, og] += col [k, l] · ∂y_gᵀ [l, og]
+                            GEMM.multiply(m: k, n: og, k: l, colOperand, dyOperand, scratch!.pointer, ldc: og)
+                        } else {
+                            // ∂W_g [og, k] += ∂y_g [og, l] · colᵀ [l, k]
+                            GEMM.multiply(m: og, n: k, k: l, dyOperand, colOperand, scratch!.pointer, ldc: k)
+                        }
                         Im2col.add(scratch!.pointer, dw[chunk].pointer + group * og * k, og * k)
                     }
                     if needBias {
@@ -190,6 +197,14 @@ struct Convolution {
         for c in 1..<Swift.max(chunks, 1) {
             if needWeight { Im2col.add(dw[c].pointer, dw[0].pointer, dw[0].count) }
             if needBias { Im2col.add(db[c].pointer, db[0].pointer, outChannels) }
+        }
+        if needWeight && transposed {
+            let result = Tensor(uninitialized: dw[0].shape)
+            for group in 0..<groups {
+                let src = dw[0].pointer + group * og * k, dst = result.pointer + group * og * k
+                for r in 0..<k { for o in 0..<og { dst[o * k + r] = src[r * og + o] } }
+            }
+            return (dx, result, db.first)
         }
         return (dx, dw.first, db.first)
     }
