@@ -10,15 +10,25 @@
 /// (zeros), `running_var` (ones) [numFeatures] and `num_batches_tracked` (a scalar) when
 /// `trackRunningStats`, under PyTorch's state-dict names.
 public class BatchNorm: Module {
+    /// γ [numFeatures], ones at first; nil unless `affine`.
     public let weight: Tensor?
+    /// β [numFeatures], zeros at first; nil unless `affine`.
     public let bias: Tensor?
+    /// Running estimate of the mean [numFeatures] (buffer `running_mean`); nil unless `trackRunningStats`.
     public let runningMean: Tensor?
+    /// Running estimate of the unbiased variance [numFeatures] (buffer `running_var`).
     public let runningVar: Tensor?
+    /// Number of training batches seen, a scalar (buffer `num_batches_tracked`).
     public let numBatchesTracked: Tensor?
+    /// Channels C of the input.
     public let numFeatures: Int
+    /// ε added to the variance before the square root.
     public let eps: Float
+    /// Weight of each new batch in the running estimates; nil for their cumulative average.
     public let momentum: Float?
+    /// Whether the layer has the learnable γ and β.
     public let affine: Bool
+    /// Whether the layer keeps running estimates (else it always normalizes with the batch's statistics).
     public let trackRunningStats: Bool
 
     init(numFeatures: Int, eps: Float, momentum: Float?, affine: Bool, trackRunningStats: Bool) {
@@ -42,6 +52,8 @@ public class BatchNorm: Module {
     /// Stops with a message when `x` is not the rank this layer takes.
     func checkRank(_ x: Tensor) {}
 
+    /// Normalizes each channel of x [N, C, ...] (training: with the batch's statistics, updating the running
+    /// ones; evaluation: with the running ones) → same shape.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         checkRank(x)
         precondition(x.shape[1] == numFeatures,
@@ -58,6 +70,7 @@ public class BatchNorm: Module {
 
 /// Batch normalization of [N, C] or [N, C, L] input over N (and L), as `torch.nn.BatchNorm1d`; see ``BatchNorm``.
 public final class BatchNorm1d: BatchNorm, Layer {
+    /// Batch normalization of `numFeatures` channels, with PyTorch's defaults.
     public init(_ numFeatures: Int, eps: Float = 1e-5, momentum: Float? = 0.1, affine: Bool = true, trackRunningStats: Bool = true) {
         super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats)
     }
@@ -69,6 +82,7 @@ public final class BatchNorm1d: BatchNorm, Layer {
 
 /// Batch normalization of [N, C, H, W] input over N, H and W, as `torch.nn.BatchNorm2d`; see ``BatchNorm``.
 public final class BatchNorm2d: BatchNorm, Layer {
+    /// Batch normalization of `numFeatures` channels, with PyTorch's defaults.
     public init(_ numFeatures: Int, eps: Float = 1e-5, momentum: Float? = 0.1, affine: Bool = true, trackRunningStats: Bool = true) {
         super.init(numFeatures: numFeatures, eps: eps, momentum: momentum, affine: affine, trackRunningStats: trackRunningStats)
     }

@@ -5,10 +5,15 @@
 /// U(−1/√fanIn, 1/√fanIn) with fanIn = inChannels / groups · kh · kw, as PyTorch does (Kaiming-uniform with
 /// a = √5), drawn from `RandomGenerator.global`.
 public final class Conv2d: Module, Layer {
+    /// W [outChannels, inChannels / groups, kh, kw].
     public let weight: Tensor
+    /// b [outChannels], nil when made with `bias: false`.
     public let bias: Tensor?
+    /// Channels of the input (C) and of the output (O).
     public let inChannels: Int, outChannels: Int
+    /// Window size (kh, kw), step (sₕ, s_w), zeros added on each side (pₕ, p_w) and tap spacing (dₕ, d_w).
     public let kernelSize: (Int, Int), stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int)
+    /// Number of independent channel groups (inChannels / groups input channels feed each output channel).
     public let groups: Int
 
     /// A convolution with a kh × kw kernel and per-axis stride, padding and dilation.
@@ -41,6 +46,7 @@ public final class Conv2d: Module, Layer {
                   padding: (padding, padding), dilation: (dilation, dilation), groups: groups, bias: bias)
     }
 
+    /// y = conv2d(x, W) + b: [N, inChannels, H, W] → [N, outChannels, OH, OW] (or without the batch axis).
     public func callAsFunction(_ x: Tensor) -> Tensor {
         precondition(x.rank == 4 || x.rank == 3,
                      "Conv2d(\(inChannels), \(outChannels)): input of shape \(x.shape) must be [N, C, H, W] or [C, H, W]")

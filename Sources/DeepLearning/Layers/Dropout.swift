@@ -20,34 +20,42 @@ public func dropout2d(_ x: Tensor, p: Float = 0.5, training: Bool = true) -> Ten
 private func dropoutMask(_ shape: [Int], p: Float) -> Tensor {
     let keep: Float = p == 1 ? 0 : 1 / (1 - p)
     return Tensor(shape: shape) { m, count in
-        for i in 0..<count { m[i] = RandomGenerator.global.nextUniform() < p ? 0 : keep }
+        var generator = RandomGenerator.global  // a local copy: no access check per draw
+        defer { RandomGenerator.global = generator }
+        for i in 0..<count { m[i] = generator.nextUniform() < p ? 0 : keep }
     }
 }
 
 /// Dropout layer, as `torch.nn.Dropout(p)`: active in training mode (see ``dropout(_:p:training:)``), the
 /// identity in evaluation mode.
 public final class Dropout: Module, Layer {
+    /// Probability of zeroing an element.
     public let p: Float
 
+    /// Dropout with drop probability p.
     public init(p: Float = 0.5) {
         precondition(p >= 0 && p <= 1, "Dropout: probability \(p) must be in [0, 1]")
         self.p = p
         super.init()
     }
 
+    /// x with dropout in training mode, x itself in evaluation mode.
     public func callAsFunction(_ x: Tensor) -> Tensor { dropout(x, p: p, training: isTraining) }
 }
 
 /// Channel dropout layer, as `torch.nn.Dropout2d(p)`: zeroes whole channels in training mode (see
 /// ``dropout2d(_:p:training:)``), the identity in evaluation mode.
 public final class Dropout2d: Module, Layer {
+    /// Probability of zeroing a channel.
     public let p: Float
 
+    /// Channel dropout with drop probability p.
     public init(p: Float = 0.5) {
         precondition(p >= 0 && p <= 1, "Dropout2d: probability \(p) must be in [0, 1]")
         self.p = p
         super.init()
     }
 
+    /// x with channel dropout in training mode, x itself in evaluation mode.
     public func callAsFunction(_ x: Tensor) -> Tensor { dropout2d(x, p: p, training: isTraining) }
 }
