@@ -5,7 +5,7 @@ import DeepLearning
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run a benchmark suite (one line per case).")
 
-    @Argument(help: "Suite: core, recurrent.")
+    @Argument(help: "Suite: core, recurrent, conv.")
     var suite: String = "core"
 
     @Option(help: "Worker threads for our loops and BLAS (default: all cores).")
@@ -16,7 +16,8 @@ struct Bench: ParsableCommand {
         switch suite {
         case "core": CoreBench.run()
         case "recurrent": RecurrentBench.run()
-        default: throw ValidationError("unknown suite \(suite); available: core, recurrent")
+        case "conv": ConvBench.run()
+        default: throw ValidationError("unknown suite \(suite); available: core, recurrent, conv")
         }
     }
 }

@@ -1,0 +1,120 @@
+import Testing
+@testable import DeepLearning
+
+extension FixtureCase {
+    /// A two-element list as a pair, e.g. `stride: [2, 1]`.
+    func pair(_ key: String) -> (Int, Int) {
+        let v = ints(key)
+        return (v[0], v[1])
+    }
+}
+
+@Suite struct ConvolutionTests {
+    static let fixture = try! Fixture.load("conv")
+    static let cases = ["conv_basic", "conv_stride_pad_rect", "conv_stride_w", "conv_dilation", "conv_dilation_stride",
+                        "conv_stride2_dilation2", "conv_tall_kernel", "conv_one_row", "conv_groups",
+                        "conv_depthwise", "conv_pointwise", "conv_pointwise_groups", "conv_lenet1", "conv_lenet2"]
+
+    @Test(arguments: cases)
+    func matchesPyTorch(_ name: String) {
+        let c = Self.fixture.case(name)
+        let x = c.tensor("x").requiringGrad(), w = c.tensor("weight").requiringGrad()
+        let b = c.has("bias") ? c.tensor("bias").requiringGrad() : nil
+        let y = conv2d(x, weight: w, bias: b, stride: c.pair("stride"), padding: c.pair("padding"), dilation: c.pair("dilation"),
+                       groups: c.int("groups"))
+        // Sums of up to 150 float32 products: 1e-5 relative, and 1e-5 absolute for results near 0.
+        expectClose(y, c.tensor("y"), atol: 1e-5, "\(name) y")
+        (y * c.tensor("g")).sum().backward()
+        expectClose(x.grad, c.tensor("gx"), atol: 1e-5, "\(name) ∂x")
+        expectClose(w.grad, c.tensor("gweight"), atol: 1e-5, "\(name) ∂weight")
+        if let b { expectClose(b.grad, c.tensor("gbias"), atol: 1e-5, "\(name) ∂bias") }
+    }
+
+    @Test func gradientsAccumulateOverTwoBackwardPasses() {
+        let c = Self.fixture.case("conv_groups")
+        let x = c.tensor("x").requiringGrad(), w = c.tensor("weight").requiringGrad(), b = c.tensor("bias").requiringGrad()
+        for _ in 0..<2 {
+            let y = conv2d(x, weight: w, bias: b, padding: 1, groups: 2)
+            (y * c.tensor("g")).sum().backward()
+        }
+        expectClose(w.grad, c.tensor("gweight") * 2, atol: 2e-5, "∂weight after two passes")
+        expectClose(x.grad, c.tensor("gx") * 2, atol: 2e-5, "∂x after two passes")
+    }
+
+    @Test func onlyTheInputsThatRequireGradReceiveOne() {
+        let c = Self.fixture.case("conv_lenet1")
+        let w = c.tensor("weight").requiringGrad(), b = c.tensor("bias")
+        let y = conv2d(c.tensor("x"), weight: w, bias: b, padding: 2)
+        (y * c.tensor("g")).sum().backward()
+        expectClose(w.grad, c.tensor("gweight"), atol: 1e-5, "∂weight")
+        #expect(b.grad == nil)
+    }
+
+    @Test func unbatchedInputAndNoGradMode() {
+        let c = Self.fixture.case("conv_basic")
+        let x = c.tensor("x"), w = c.tensor("weight"), b = c.tensor("bias")
+        let y = withNoGrad { conv2d(x[1], weight: w.requiringGrad(), bias: b) }
+        #expect(!y.requiresGrad)
+        expectClose(y, c.tensor("y")[1], atol: 1e-5, "unbatched y")
+    }
+
+    @Test func singleImageAndLargeBatchAgree() {
+        // The batch is split across cores when large; every image must come out as when alone.
+        let x = Tensor.randn([9, 3, 10, 10], seed: 1), w = Tensor.randn([8, 3, 3, 3], seed: 2)
+        let all = conv2d(x, weight: w, padding: 1)
+        for i in [0, 4, 8] {
+            expectClose(all[.index(i)], conv2d(x[i..<(i + 1)], weight: w, padding: 1)[0], "image \(i)")
+        }
+    }
+
+    @Test func nonContiguousInput() {
+        let x = Tensor.randn([2, 5, 6, 3], seed: 3).permuted([0, 3, 1, 2])  // [2, 3, 5, 6], not contiguous
+        let w = Tensor.randn([4, 3, 2, 2], seed: 4)
+        expectClose(conv2d(x, weight: w, stride: 2), conv2d(x.contiguous(), weight: w, stride: 2), "permuted input")
+    }
+
+    @Test(arguments: [
+        (stride: 1, padding: 0, dilation: 1, groups: 1, bias: true),
+        (stride: 2, padding: 1, dilation: 1, groups: 1, bias: true),
+        (stride: 1, padding: 2, dilation: 2, groups: 2, bias: false),
+        (stride: 2, padding: 1, dilation: 1, groups: 4, bias: true),
+    ])
+    func gradcheckConv(_ p: (stride: Int, padding: Int, dilation: Int, groups: Int, bias: Bool)) {
+        let x = Tensor.randn([2, 4, 5, 5], seed: 5), w = Tensor.randn([4, 4 / p.groups, 3, 3], seed: 6) * 0.5
+        let b = Tensor.randn([4], seed: 7)
+        expectGradcheck(p.bias ? [x, w, b] : [x, w], "conv2d \(p)") { t in
+            conv2d(t[0], weight: t[1], bias: p.bias ? t[2] : nil, stride: p.stride, padding: p.padding, dilation: p.dilation, groups: p.groups)
+        }
+    }
+
+    @Test func layerFollowsPyTorch() {
+        Tensor.manualSeed(0)
+        let conv = Conv2d(3, 8, kernelSize: 3, padding: 1)
+        #expect(conv.namedParameters().map(\.0) == ["weight", "bias"])
+        #expect(conv.weight.shape == [8, 3, 3, 3] && conv.bias?.shape == [8])
+        let bound = 1 / Float(27).squareRoot()
+        #expect(conv.weight.scalars.allSatisfy { Swift.abs($0) <= bound })
+        #expect(conv.bias!.scalars.allSatisfy { Swift.abs($0) <= bound })
+        #expect(conv.weight.scalars.max()! > 0.8 * bound && conv.weight.scalars.min()! < -0.8 * bound)
+
+        let depthwise = Conv2d(6, 6, kernelSize: (3, 5), stride: (2, 1), groups: 6, bias: false)
+        #expect(depthwise.namedParameters().map(\.0) == ["weight"])
+        #expect(depthwise.weight.shape == [6, 1, 3, 5])
+        #expect(depthwise.weight.scalars.allSatisfy { Swift.abs($0) <= 1 / Float(15).squareRoot() })
+
+        let x = Tensor.randn([2, 3, 6, 6], seed: 8)
+        let y = conv(x)
+        #expect(y.shape == [2, 8, 6, 6])
+        expectClose(y, conv2d(x, weight: conv.weight, bias: conv.bias, padding: 1), "layer = functional")
+        #expect(Sequential(conv, ReLU()).namedParameters().map(\.0) == ["0.weight", "0.bias"])
+    }
+
+    @Test func wrongChannelCountStopsWithAMessage() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let conv = Conv2d(3, 8, kernelSize: 3)
+            _ = conv(Tensor.zeros([2, 4, 5, 5]))
+        }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("Conv2d(3, 8): input of shape [2, 4, 5, 5] has 4 channels, expected 3"))
+    }
+}
