@@ -39,9 +39,12 @@ let package = Package(
             dependencies: ["CBLAS", "CZlib"],
             swiftSettings: tuning,
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
+        .target(
+            name: "Cases",
+            dependencies: ["DeepLearning"]),
         .executableTarget(
             name: "deep",
-            dependencies: ["DeepLearning", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["DeepLearning", "Cases", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "DeepLearningTests",
             dependencies: ["DeepLearning"],

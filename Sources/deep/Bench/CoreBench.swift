@@ -11,14 +11,14 @@ enum CoreBench {
         let a = Tensor.randn([n], seed: 1), b = Tensor.randn([n], seed: 2)
         let bytes3 = Double(3 * 4 * n), bytes2 = Double(2 * 4 * n), bytes1 = Double(4 * n)
         // GB/s counts every byte read and written (STREAM's convention).
-        report("core", "add n=1M threads=1", [("gb_per_s", bytes3 / bestTime { _ = a + b } / 1e9)])
-        report("core", "relu n=1M threads=1", [("gb_per_s", bytes2 / bestTime { _ = a.relu() } / 1e9)])
-        report("core", "exp n=1M threads=1", [("gb_per_s", bytes2 / bestTime { _ = a.exp() } / 1e9)])
-        report("core", "sum n=1M threads=1", [("gb_per_s", bytes1 / bestTime { _ = a.sum() } / 1e9)])
+        report("ours", "add n=1M threads=1", [("gb_per_s", bytes3 / bestTime { _ = a + b } / 1e9)])
+        report("ours", "relu n=1M threads=1", [("gb_per_s", bytes2 / bestTime { _ = a.relu() } / 1e9)])
+        report("ours", "exp n=1M threads=1", [("gb_per_s", bytes2 / bestTime { _ = a.exp() } / 1e9)])
+        report("ours", "sum n=1M threads=1", [("gb_per_s", bytes1 / bestTime { _ = a.sum() } / 1e9)])
         let x = Tensor.randn([16], seed: 3), y = Tensor.randn([16], seed: 4)
         let xg = x.requiringGrad(), yg = y.requiringGrad()
-        report("core", "small-add n=16 grad=off", [("ns", bestTime { _ = x + y } * 1e9)], digits: 0)
-        report("core", "small-add n=16 grad=on", [("ns", bestTime { _ = xg + yg } * 1e9)], digits: 0)
+        report("ours", "small-add n=16 grad=off", [("ns", bestTime { _ = x + y } * 1e9)], digits: 0)
+        report("ours", "small-add n=16 grad=on", [("ns", bestTime { _ = xg + yg } * 1e9)], digits: 0)
     }
 
     static func matmul(_ n: Int) {
@@ -30,6 +30,6 @@ enum CoreBench {
         let raw = flops / bestTime {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, pa, Int32(n), pb, Int32(n), 0, &pc, Int32(n))
         } / 1e9
-        report("core", "matmul n=\(n)", [("ours_gflops", ours), ("blas_gflops", raw), ("ratio", ours / raw)])
+        report("ours", "matmul n=\(n)", [("ours_gflops", ours), ("blas_gflops", raw), ("ratio", ours / raw)])
     }
 }
