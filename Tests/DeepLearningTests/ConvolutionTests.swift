@@ -109,6 +109,28 @@ extension FixtureCase {
         #expect(Sequential(conv, ReLU()).namedParameters().map(\.0) == ["0.weight", "0.bias"])
     }
 
+    @Test func smallCNNLearnsAFixedBatch() {
+        let model = Sequential(Conv2d(1, 4, kernelSize: 3, padding: 1), BatchNorm2d(4), ReLU(), MaxPool2d(kernelSize: 2),
+                               Dropout(p: 0.1), Flatten(), Linear(4 * 4 * 4, 3))
+        #expect(model.namedState().map(\.0) == ["0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var",
+                                                "1.num_batches_tracked", "6.weight", "6.bias"])
+        let x = Tensor.randn([12, 1, 8, 8], seed: 11)
+        let labels = Tensor((0..<12).map { Float($0 % 3) }, shape: [12, 1])
+        func loss() -> Tensor { -model(x).logSoftmax(alongAxis: 1).gathering(alongAxis: 1, indices: labels).mean() }
+        let first = loss().item
+        for _ in 0..<40 {
+            model.zeroGrad()
+            loss().backward()
+            for p in model.parameters() {
+                let g = p.grad!.scalars
+                p.withUnsafeMutableElements { for i in $0.indices { $0[i] -= 0.1 * g[i] } }
+            }
+        }
+        model.eval()
+        let last = loss().item
+        #expect(last < 0.3 * first, "loss \(first) → \(last)")
+    }
+
     @Test func wrongChannelCountStopsWithAMessage() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let conv = Conv2d(3, 8, kernelSize: 3)

@@ -7,13 +7,13 @@ public func dropout(_ x: Tensor, p: Float = 0.5, training: Bool = true) -> Tenso
     return x * dropoutMask(x.shape, p: p)
 }
 
-/// Channel dropout, as `torch.nn.functional.dropout2d`: in training each channel of each image ([N, C, H, W]
-/// or [C, H, W]) is zeroed as a whole with probability p, the kept ones scaled by 1/(1 − p).
+/// Channel dropout, as `torch.nn.functional.dropout2d`: in training each channel of each image of x
+/// [N, C, H, W] is zeroed as a whole with probability p, the kept ones scaled by 1/(1 − p).
 public func dropout2d(_ x: Tensor, p: Float = 0.5, training: Bool = true) -> Tensor {
     precondition(p >= 0 && p <= 1, "dropout2d: probability \(p) must be in [0, 1]")
-    precondition(x.rank == 3 || x.rank == 4, "dropout2d: input of shape \(x.shape) must be [N, C, H, W] or [C, H, W]")
+    precondition(x.rank == 4, "dropout2d: input of shape \(x.shape) must be [N, C, H, W]")
     if !training || p == 0 { return x }
-    return x * dropoutMask(Array(x.shape.dropLast(2)) + [1, 1], p: p)
+    return x * dropoutMask([x.shape[0], x.shape[1], 1, 1], p: p)
 }
 
 /// 0 with probability p, 1/(1 − p) otherwise (all zeros when p = 1, as PyTorch).

@@ -40,7 +40,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (In
     var out = Tensor(uninitialized: [n, o, geometry.outHeight, geometry.outWidth])
     let inputs = [x, weight] + (bias.map { [$0] } ?? [])
     let recording = Tensor.shouldRecord(inputs)
-    // The weight gradient needs the im2col matrices again: keep them from the forward pass unless too big.
+    // The weight gradient needs the im2col matrices again: keep them from the forward pass where that pays.
     let columns = recording && weight.requiresGrad && conv.keepsColumns ? Tensor(uninitialized: [conv.columnCount]) : nil
     withExtendedLifetime((xc, wc, bc)) {
         conv.forward(xc.pointer, wc.pointer, bc?.pointer, out.pointer, columns: columns?.pointer)
