@@ -36,3 +36,30 @@ final class TwoLayer: Module {
         #expect(throws: ModuleError.self) { try m.loadState(state) }
     }
 }
+
+@Suite struct LinearOpTests {
+    @Test func linearMatchesItsComposition() {
+        let x = Tensor.randn([2, 3, 4], seed: 1).requiringGrad(), w = Tensor.randn([5, 4], seed: 2).requiringGrad()
+        let b = Tensor.randn([5], seed: 3).requiringGrad()
+        let up = Tensor.randn([2, 3, 5], seed: 4)
+        let fused = linear(x, weight: w, bias: b)
+        (fused * up).sum().backward()
+        let (gx, gw, gb) = (x.grad!, w.grad!, b.grad!)
+        x.zeroGrad(); w.zeroGrad(); b.zeroGrad()
+        let composed = x.matmul(w.transposed()) + b
+        (composed * up).sum().backward()
+        expectClose(fused, composed, "output")
+        expectClose(gx, x.grad!, "∂x")
+        expectClose(gw, w.grad!, "∂W")
+        expectClose(gb, b.grad!, "∂b")
+    }
+
+    @Test func linearGradcheck() {
+        expectGradcheck([Tensor.randn([3, 4], seed: 5), Tensor.randn([2, 4], seed: 6), Tensor.randn([2], seed: 7)], "linear with bias") {
+            linear($0[0], weight: $0[1], bias: $0[2])
+        }
+        expectGradcheck([Tensor.randn([2, 2, 3], seed: 8), Tensor.randn([4, 3], seed: 9)], "linear without bias, 3-D input") {
+            linear($0[0], weight: $0[1])
+        }
+    }
+}

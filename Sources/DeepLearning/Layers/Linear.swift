@@ -18,7 +18,6 @@ public final class Linear: Module {
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
         precondition(x.shape.last == inFeatures, "Linear(\(inFeatures), \(outFeatures)): input of shape \(x.shape) has \(x.shape.last ?? 0) features, expected \(inFeatures)")
-        let y = x.matmul(weight.transposed())
-        return bias.map { y + $0 } ?? y
+        return linear(x, weight: weight, bias: bias)
     }
 }

@@ -1,0 +1,62 @@
+// The affine map of a fully connected layer as one op: y = x·Wᵀ + b with the bias folded into the GEMM
+// and gradients produced directly in each parameter's layout (no transposed copies), as PyTorch's addmm.
+
+extension Tensor {
+    /// A contiguous 2-D view [rows, last dimension] of this tensor.
+    fileprivate func rowMatrix() -> Tensor {
+        let c = withNoGrad { contiguous() }
+        return withNoGrad { c.reshaped(to: [c.count / Swift.max(c.shape.last!, 1), c.shape.last!]) }
+    }
+}
+
+/// y = x·Wᵀ + b, as `torch.nn.functional.linear`.
+///
+/// Shapes: x [..., in], weight [out, in], bias [out] → y [..., out]. Backward: ∂x = G·W, ∂W = Gᵀ·x,
+/// ∂b = Σ_rows G, each one GEMM (or one reduction) straight into the parameter's own layout.
+public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+    precondition(weight.rank == 2, "linear: weight of shape \(weight.shape) must be 2-D [out, in]")
+    let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
+    precondition(x.rank >= 1 && x.shape.last == inFeatures,
+                 "linear: input of shape \(x.shape) × weight of shape \(weight.shape): inner dimensions \(x.shape.last ?? 0) and \(inFeatures) differ")
+    if let bias { precondition(bias.shape == [outFeatures], "linear: bias of shape \(bias.shape) for \(outFeatures) outputs") }
+    let x2 = x.rowMatrix(), w = weight.rowMatrix()
+    let rows = x2.shape[0]
+    var out = Tensor(uninitialized: Array(x.shape.dropLast()) + [outFeatures])
+    if let bias {
+        let b = bias.contiguous()
+        for r in 0..<rows { (out.pointer + r * outFeatures).update(from: b.pointer, count: outFeatures) }
+    }
+    if rows > 0 && outFeatures > 0 {
+        GEMM.multiply(m: rows, n: outFeatures, k: inFeatures,
+                      MatrixOperand(pointer: x2.pointer, transposed: false, leadingDimension: inFeatures),
+                      MatrixOperand(pointer: w.pointer, transposed: true, leadingDimension: inFeatures),
+                      out.pointer, ldc: outFeatures, beta: bias == nil ? 0 : 1)
+    }
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    if Tensor.shouldRecord(inputs) {
+        let xShape = x.shape, needX = x.requiresGrad, needW = weight.requiresGrad
+        out.attach("linear", inputs: inputs) { g in
+            let g2 = g.rowMatrix()
+            var grads: [Tensor?] = [nil, nil]
+            if needX {
+                let dx = Tensor(uninitialized: [rows, inFeatures])
+                GEMM.multiply(m: rows, n: inFeatures, k: outFeatures,
+                              MatrixOperand(pointer: g2.pointer, transposed: false, leadingDimension: outFeatures),
+                              MatrixOperand(pointer: w.pointer, transposed: false, leadingDimension: inFeatures),
+                              dx.pointer, ldc: inFeatures)
+                grads[0] = dx.reshaped(to: xShape)
+            }
+            if needW {
+                let dw = Tensor(uninitialized: [outFeatures, inFeatures])
+                GEMM.multiply(m: outFeatures, n: inFeatures, k: rows,
+                              MatrixOperand(pointer: g2.pointer, transposed: true, leadingDimension: outFeatures),
+                              MatrixOperand(pointer: x2.pointer, transposed: false, leadingDimension: inFeatures),
+                              dw.pointer, ldc: inFeatures)
+                grads[1] = dw
+            }
+            if bias != nil { grads.append(g2.sum(alongAxis: 0)) }
+            return grads
+        }
+    }
+    return out
+}
