@@ -74,7 +74,7 @@ public class Adam: StatefulOptimizer<Adam.State> {
         // L2 decay is added to the gradient; decoupled decay scales θ (the factor is 1 when unused).
         let v = state.expAvgSq.pointer
         Block.run(AdamUpdate(theta: theta, grad: grad, m: state.expAvg.pointer, v: v, vMax: state.maxExpAvgSq?.pointer ?? v,
-                             amsgrad: state.maxExpAvgSq != nil, stepSize: stepSize, correction2Sqrt: correction2Sqrt,
+                             amsgrad: state.maxExpAvgSq != nil, stepSize: stepSize, inverseCorrection2Sqrt: 1 / correction2Sqrt,
                              beta2: beta2, oneMinusBeta1: 1 - beta1, oneMinusBeta2: 1 - beta2, eps: eps,
                              l2: decoupledWeightDecay ? 0 : weightDecay,
                              shrink: decoupledWeightDecay ? 1 - learningRate * weightDecay : 1), count: n)
@@ -88,7 +88,7 @@ private struct AdamUpdate: BlockKernel {
     let theta: UnsafeMutablePointer<Float>, grad: UnsafePointer<Float>
     let m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, vMax: UnsafeMutablePointer<Float>
     let amsgrad: Bool
-    let stepSize: Float, correction2Sqrt: Float, beta2: Float, oneMinusBeta1: Float, oneMinusBeta2: Float, eps: Float
+    let stepSize: Float, inverseCorrection2Sqrt: Float, beta2: Float, oneMinusBeta1: Float, oneMinusBeta2: Float, eps: Float
     let l2: Float, shrink: Float
 
     @inline(__always) func callAsFunction<L: Lanes>(_ i: Int, _ lanes: L) {
@@ -105,7 +105,8 @@ private struct AdamUpdate: BlockKernel {
             vHat = vNew.replacing(with: old, where: old .> vNew)
             lanes.store(vHat, vMax + i)
         }
-        lanes.store(p - stepSize * mNew / (SIMDMath.sqrt(vHat) / correction2Sqrt + eps), theta + i)
+        // One division per element (the bias correction is a multiplication by its reciprocal).
+        lanes.store(p - stepSize * mNew / (SIMDMath.sqrt(vHat) * inverseCorrection2Sqrt + eps), theta + i)
     }
 }
 

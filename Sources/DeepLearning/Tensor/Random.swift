@@ -46,8 +46,31 @@ public struct RandomGenerator: RandomNumberGenerator {
     /// A uniform integer in 0..<n.
     public mutating func nextInt(below n: Int) -> Int { Int.random(in: 0..<n, using: &self) }
 
-    /// The global generator used when no seed or generator is given; reset it with ``Tensor/manualSeed(_:)``.
-    nonisolated(unsafe) public static var global = RandomGenerator(seed: 0)
+    /// The generator used when no seed or generator is given (layer initialisation, dropout); reset it with
+    /// ``Tensor/manualSeed(_:)``. One per thread, seeded 0 at first use, so that tests or workers running in
+    /// parallel never interleave their streams and a seeded run is reproducible.
+    public static var global: RandomGenerator {
+        get { ThreadGenerator.current.generator }
+        set { ThreadGenerator.current.generator = newValue }
+    }
+}
+
+/// Holds one thread's global generator.
+final class ThreadGenerator {
+    var generator = RandomGenerator(seed: 0)
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { p in if let p { Unmanaged<ThreadGenerator>.fromOpaque(p).release() } }
+        return key
+    }()
+
+    static var current: ThreadGenerator {
+        if let p = pthread_getspecific(key) { return Unmanaged<ThreadGenerator>.fromOpaque(p).takeUnretainedValue() }
+        let box = ThreadGenerator()
+        pthread_setspecific(key, Unmanaged.passRetained(box).toOpaque())
+        return box
+    }
 }
 
 extension Tensor {
@@ -60,7 +83,8 @@ extension Tensor {
                 var g = RandomGenerator(seed: seed)
                 for i in 0..<n { p[i] = draw(&g) }
             } else {
-                for i in 0..<n { p[i] = draw(&RandomGenerator.global) }
+                let box = ThreadGenerator.current
+                for i in 0..<n { p[i] = draw(&box.generator) }
             }
         }
     }
