@@ -24,7 +24,12 @@ import Testing
         let c = try Fixture.load("checkpoint").case("torch_mlp")
         let m = Sequential(Linear(4, 3), ReLU(), Linear(3, 2))
         try m.load(from: Fixture.directory.appendingPathComponent("torch_mlp.safetensors").path)
-        expectClose(m(c.tensor("x")), c.tensor("y"), "PyTorch model output")
+        let x = c.tensor("x").requiringGrad()
+        let y = m(x)
+        expectClose(y, c.tensor("y"), "PyTorch model output")
+        (y * c.tensor("up")).sum().backward()
+        expectClose(x.grad, c.tensor("grad.x"), "∂x")
+        for (key, p) in m.namedParameters() { expectClose(p.grad, c.tensor("grad." + key), "∂\(key)") }
     }
 
     @Test func truncatedFileNamesFileAndOffset() throws {
