@@ -47,7 +47,7 @@ let package = Package(
             dependencies: ["DeepLearning", "Cases", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "DeepLearningTests",
-            dependencies: ["DeepLearning"],
+            dependencies: ["DeepLearning", "Cases"],
             exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
