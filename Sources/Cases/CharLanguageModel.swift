@@ -14,7 +14,7 @@ public enum CharLanguageModel {
     /// Settings of a character-model run.
     public struct Options {
         public var epochs = 8
-        public var batchSize = 64
+        public var batchSize = 32
         public var sequenceLength = 100
         public var learningRate: Float = 2e-3
         public var hiddenSize = 256
