@@ -1,10 +1,12 @@
 // One recurrent layer in one direction over a whole sequence, as one autograd node.
 //
 // Forward: the input projection of every time step is one GEMM ([T·N, I] · W_ihᵀ);
-// each step then adds its hidden projection h₋·W_hhᵀ (one GEMM) and runs the fused gate kernel of
+// each step then adds its hidden projection h₋·W_hhᵀ and runs the fused gate kernel of
 // Kernels/Gates.swift, which adds the biases and keeps the gate activations for the backward pass.
 // Backward (backpropagation through time): walking the steps in reverse, the gate kernel's adjoint gives
-// the gradient of each step's pre-activations and one GEMM sends it to the previous hidden state. The
+// the gradient of each step's pre-activations and one product with W_hh sends it to the previous hidden
+// state. The step products are small ([N, H]·[H, G·H]) and share their right-hand side, which is packed
+// once per pass for Kernels/PackedGEMM.swift (BLAS would repack it at every step). The
 // weight, bias and input gradients of all steps are then three big GEMMs and two column sums — the
 // approach of cuDNN, and far fewer, larger products than one small product per step and parameter.
 
@@ -95,12 +97,11 @@ extension Tensor {
         precondition((h0?.shape ?? [batch, hidden]) == [batch, hidden] && (c0?.shape ?? [batch, hidden]) == [batch, hidden]
                       && (kind == .lstm || c0 == nil),
                       "\(kind.name): initial state \(h0?.shape ?? []) / \(c0?.shape ?? []) for batch \(batch) and hidden size \(hidden)")
-        // W_hh is also kept transposed ([H, G·H], row-major): BLAS multiplies h₋·W_hhᵀ faster as a plain
-        // product than with the transpose flag, and the copy is paid once per sequence.
         let (xc, wih, whh, h0c, c0c) = withNoGrad {
             (x.contiguous(), weightIh.contiguous(), weightHh.contiguous(), h0?.contiguous(), c0?.contiguous())
         }
-        let whhT = Tensor.transposedCopy(whh)
+        // W_hhᵀ [H, G·H], packed for the steps' products h₋·W_hhᵀ.
+        let whhT = PackedMatrix(packing: whh.pointer, rows: hidden, columns: width, transposed: true, leadingDimension: hidden)
         let (bih, bhh) = withNoGrad { (biasIh?.contiguous(), biasHh?.contiguous()) }
         let slab = batch * hidden, planes = kind == .lstm ? 2 : 1
 
@@ -128,10 +129,7 @@ extension Tensor {
             let z = gates.pointer + t * batch * width
             let target = gh.map { $0.pointer + t * batch * width } ?? z
             if s > 0 || h0 != nil {
-                GEMM.multiply(m: batch, n: width, k: hidden,
-                              MatrixOperand(pointer: hs + prev * slab, transposed: false, leadingDimension: hidden),
-                              MatrixOperand(pointer: whhT.pointer, transposed: false, leadingDimension: width),
-                              target, ldc: width, beta: kind == .gru ? 0 : 1)
+                PackedGEMM.multiply(m: batch, hs + prev * slab, lda: hidden, whhT, target, ldc: width, accumulate: kind != .gru)
             } else if kind == .gru {
                 target.update(repeating: 0, count: batch * width)  // h₋ = 0: the hidden projection is 0
             }
@@ -160,6 +158,7 @@ extension Tensor {
                 let dhPrev = Tensor.zeros([batch, hidden])
                 let dc: Tensor? = kind == .lstm ? Tensor(uninitialized: [batch, hidden]) : nil
                 let hs = states.pointer, cs = states.pointer + (steps + 1) * slab
+                let whhPacked = PackedMatrix(packing: whh.pointer, rows: width, columns: hidden, transposed: false, leadingDimension: hidden)
                 let gHs = gc.pointer, gCs = gc.pointer + (steps + 1) * slab
                 if let dc { dc.pointer.update(from: gCs + (reverse ? 0 : steps) * slab, count: slab) }
                 for s in stride(from: steps - 1, through: 0, by: -1) {
@@ -182,10 +181,8 @@ extension Tensor {
                     }
                     // dh₋ (+)= dz_h · W_hh (not needed for h_init unless it requires grad)
                     if s == 0 && !needs.h0 { continue }
-                    GEMM.multiply(m: batch, n: hidden, k: width,
-                                  MatrixOperand(pointer: dGh.pointer + rowOffset, transposed: false, leadingDimension: width),
-                                  MatrixOperand(pointer: whh.pointer, transposed: false, leadingDimension: hidden),
-                                  dhPrev.pointer, ldc: hidden, beta: kind == .gru ? 1 : 0)
+                    PackedGEMM.multiply(m: batch, dGh.pointer + rowOffset, lda: width, whhPacked, dhPrev.pointer, ldc: hidden,
+                                        accumulate: kind == .gru)
                 }
                 let rows = steps * batch
                 var dx: Tensor?, dwih: Tensor?, dwhh: Tensor?
@@ -232,23 +229,6 @@ extension Tensor {
             }
         }
         return RecurrentPass(packed: packed, reverse: reverse)
-    }
-
-    /// The transpose of a contiguous matrix as a new contiguous matrix, copied in 16 × 16 tiles so that
-    /// both the reads and the writes stay within a few cache lines (a plain strided copy of a 512 × 128
-    /// matrix is several times slower).
-    static func transposedCopy(_ m: Tensor) -> Tensor {
-        let (rows, cols) = (m.shape[0], m.shape[1])
-        let out = Tensor(uninitialized: [cols, rows])
-        let src = m.pointer, dst = out.pointer
-        for i0 in stride(from: 0, to: rows, by: 16) {
-            for j0 in stride(from: 0, to: cols, by: 16) {
-                for i in i0..<Swift.min(i0 + 16, rows) {
-                    for j in j0..<Swift.min(j0 + 16, cols) { dst[j * rows + i] = src[i * cols + j] }
-                }
-            }
-        }
-        return out
     }
 
     /// The bias vector the gate kernels add: b_ih + b_hh for an Elman cell or an LSTM ([G·H]); for a GRU
