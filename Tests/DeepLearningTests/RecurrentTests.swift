@@ -224,9 +224,9 @@ import Testing
         var worst = (sigmoid: 0.0, tanh: 0.0)
         var x: Float = -100
         while x < 100 {
-            let v = SIMD8<Float>((0..<8).map { x + Float($0) * 1e-3 })
+            let v = Gates.V((0..<Gates.V.scalarCount).map { x + Float($0) * 1e-3 })
             let s = Gates.sigmoid(v), t = Gates.tanh(v)
-            for i in 0..<8 {
+            for i in v.indices {
                 let d = Double(v[i])
                 let es = 1 / (1 + Foundation.exp(-d)), et = Foundation.tanh(d)
                 // Below −80, σ is < 2e-35 and is computed as σ(−80): compare absolutely there.
@@ -236,9 +236,9 @@ import Testing
             x = x.magnitude < 1 ? x + 0.0137 : x + 0.173
         }
         #expect(worst.sigmoid < 5e-7 && worst.tanh < 5e-7, "worst relative errors \(worst)")
-        let tiny = Gates.tanh(SIMD8<Float>(repeating: 1e-6)), zero = Gates.tanh(SIMD8<Float>(repeating: -0.0))
+        let tiny = Gates.tanh(Gates.V(repeating: 1e-6)), zero = Gates.tanh(Gates.V(repeating: -0.0))
         #expect(Swift.abs(tiny[0] - 1e-6) < 1e-12 && zero[0] == 0 && zero[0].sign == .minus)
-        let extremes = Gates.sigmoid(SIMD8<Float>(-1000, -80, 80, 1000, .infinity, -.infinity, 0, 1))
+        let extremes = Gates.sigmoid(Gates.V([-1000, -80, 80, 1000, .infinity, -.infinity, 0, 1] + Array(repeating: 0, count: Gates.V.scalarCount - 8)))
         #expect(extremes[0] < 1e-34 && extremes[3] == 1 && extremes[4] == 1 && extremes[5] < 1e-34 && extremes[6] == 0.5)
     }
 }

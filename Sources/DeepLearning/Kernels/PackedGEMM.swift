@@ -63,15 +63,26 @@ enum PackedGEMM {
     static let panelWidth = 2 * Vector.scalarCount
 
     /// C[m, n] = A[m, k]·B (+ C when `accumulate`), A and C row-major with leading dimensions `lda` and `ldc`.
+    ///
+    /// A tall A (the input projection of a whole sequence) is taken in blocks of rows that stay in cache
+    /// (≈ 128 KB) while every panel passes over them; blocks are split across cores when the product is big.
     static func multiply(m: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: PackedMatrix,
                          _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
-        for p in 0..<b.panelCount {
-            let first = p * panelWidth
-            let panel = UnsafePointer(b.panels.pointer + p * b.rows * panelWidth)
-            let columns = Swift.min(panelWidth, b.columns - first)
-            for row in stride(from: 0, to: m, by: tileRows) {
-                tile(rows: Swift.min(tileRows, m - row), k: b.rows, a + row * lda, lda: lda, panel,
-                     c + row * ldc + first, ldc: ldc, columns: columns, accumulate: accumulate)
+        let k = b.rows
+        let blockRows = Swift.max(tileRows, Swift.min(m, 32_768 / Swift.max(k, 1)) / tileRows * tileRows)
+        let blocks = (m + blockRows - 1) / blockRows
+        Parallel.forEach(blocks, costPerItem: blockRows * k * b.columns / 64) { range in
+            for block in range {
+                let top = block * blockRows, bottom = Swift.min(m, top + blockRows)
+                for p in 0..<b.panelCount {
+                    let first = p * panelWidth
+                    let panel = UnsafePointer(b.panels.pointer + p * k * panelWidth)
+                    let columns = Swift.min(panelWidth, b.columns - first)
+                    for row in stride(from: top, to: bottom, by: tileRows) {
+                        tile(rows: Swift.min(tileRows, bottom - row), k: k, a + row * lda, lda: lda, panel,
+                             c + row * ldc + first, ldc: ldc, columns: columns, accumulate: accumulate)
+                    }
+                }
             }
         }
     }

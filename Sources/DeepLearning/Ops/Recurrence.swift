@@ -113,12 +113,10 @@ extension Tensor {
             else { (plane + initial * slab).update(repeating: 0, count: slab) }
         }
 
-        // Input projection of all steps: gates = X·W_ihᵀ, one GEMM. The biases are added by the gate kernels.
+        // Input projection of all steps: gates = X·W_ihᵀ, one product. The biases are added by the gate kernels.
         let gates = Tensor(uninitialized: [steps, batch, width])
-        GEMM.multiply(m: steps * batch, n: width, k: inputSize,
-                      MatrixOperand(pointer: xc.pointer, transposed: false, leadingDimension: inputSize),
-                      MatrixOperand(pointer: wih.pointer, transposed: true, leadingDimension: inputSize),
-                      gates.pointer, ldc: width)
+        let wihT = PackedMatrix(packing: wih.pointer, rows: inputSize, columns: width, transposed: true, leadingDimension: inputSize)
+        PackedGEMM.multiply(m: steps * batch, xc.pointer, lda: inputSize, wihT, gates.pointer, ldc: width, accumulate: false)
         let bias = Tensor.kernelBias(kind, bih, bhh, hidden: hidden)
 
         // For a GRU the hidden projection has its own buffer (the reset gate multiplies part of it).
