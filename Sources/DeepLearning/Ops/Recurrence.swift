@@ -182,41 +182,62 @@ extension Tensor {
                     PackedGEMM.multiply(m: batch, dGh.pointer + rowOffset, lda: width, whhPacked, dhPrev.pointer, ldc: hidden,
                                         accumulate: kind == .gru)
                 }
+                // The gradients of the input, weights and biases, every step at once: dX = dZᵢ·W_ih,
+                // dW_ih = dZᵢᵀ·X, dW_hh = dZ_hᵀ·H₋, db = column sums of dZ. With a second core the steps are
+                // split in two halves, side by side, each summing its weight and bias gradients apart (the
+                // second half's are added at the end): a core that is busy elsewhere then costs no waiting,
+                // as it would in a BLAS split across threads.
                 let rows = steps * batch
-                var dx: Tensor?, dwih: Tensor?, dwhh: Tensor?
-                if needs.x {
-                    // dX = dZᵢ · W_ih
-                    let out = Tensor(uninitialized: [steps, batch, inputSize])
-                    GEMM.multiply(m: rows, n: inputSize, k: width,
-                                  MatrixOperand(pointer: dGi.pointer, transposed: false, leadingDimension: width),
-                                  MatrixOperand(pointer: wih.pointer, transposed: false, leadingDimension: inputSize),
-                                  out.pointer, ldc: inputSize)
-                    dx = out
+                let dx = needs.x ? Tensor(uninitialized: [steps, batch, inputSize]) : nil
+                let halves = Parallel.threadCount > 1 && rows >= 2 * batch && (needs.w || needs.b) ? 2 : 1
+                let sums = (0..<halves).map { _ in
+                    (dwih: needs.w ? Tensor(uninitialized: [width, inputSize]) : nil,
+                     dwhh: needs.w ? Tensor(uninitialized: [width, hidden]) : nil,
+                     dbih: needs.b ? Tensor(uninitialized: [width]) : nil,
+                     dbhh: needs.b ? Tensor(uninitialized: [width]) : nil)
                 }
-                if needs.w {
-                    // dW_ih = dZᵢᵀ · X and dW_hh = dZ_hᵀ · H₋, every step at once.
-                    let a = Tensor(uninitialized: [width, inputSize]), b = Tensor(uninitialized: [width, hidden])
-                    GEMM.multiply(m: width, n: inputSize, k: rows,
-                                  MatrixOperand(pointer: dGi.pointer, transposed: true, leadingDimension: width),
-                                  MatrixOperand(pointer: xc.pointer, transposed: false, leadingDimension: inputSize),
-                                  a.pointer, ldc: inputSize)
-                    GEMM.multiply(m: width, n: hidden, k: rows,
-                                  MatrixOperand(pointer: dGh.pointer, transposed: true, leadingDimension: width),
-                                  MatrixOperand(pointer: hs + (reverse ? 1 : 0) * slab, transposed: false, leadingDimension: hidden),
-                                  b.pointer, ldc: hidden)
-                    (dwih, dwhh) = (a, b)
-                }
-                var dbih: Tensor?, dbhh: Tensor?
-                if needs.b {
-                    let a = Tensor(uninitialized: [width]), b = Tensor(uninitialized: [width])
-                    Loops.reduceMiddle(SumKernel.self, dGi.pointer, outer: 1, length: rows, inner: width, a.pointer)
-                    if kind == .gru {
-                        Loops.reduceMiddle(SumKernel.self, dGh.pointer, outer: 1, length: rows, inner: width, b.pointer)
-                    } else {
-                        b.pointer.update(from: a.pointer, count: width)  // the two biases enter as one sum
+                func gradients(half: Int) {
+                    let first = steps * half / halves * batch, count = steps * (half + 1) / halves * batch - first
+                    let dZi = dGi.pointer + first * width, dZh = dGh.pointer + first * width
+                    if let dx {
+                        GEMM.multiply(m: count, n: inputSize, k: width,
+                                      MatrixOperand(pointer: dZi, transposed: false, leadingDimension: width),
+                                      MatrixOperand(pointer: wih.pointer, transposed: false, leadingDimension: inputSize),
+                                      dx.pointer + first * inputSize, ldc: inputSize)
                     }
-                    (dbih, dbhh) = (a, b)
+                    let out = sums[half]
+                    if let dwih = out.dwih, let dwhh = out.dwhh {
+                        GEMM.multiply(m: width, n: inputSize, k: count,
+                                      MatrixOperand(pointer: dZi, transposed: true, leadingDimension: width),
+                                      MatrixOperand(pointer: xc.pointer + first * inputSize, transposed: false, leadingDimension: inputSize),
+                                      dwih.pointer, ldc: inputSize)
+                        GEMM.multiply(m: width, n: hidden, k: count,
+                                      MatrixOperand(pointer: dZh, transposed: true, leadingDimension: width),
+                                      MatrixOperand(pointer: hs + ((reverse ? 1 : 0) * batch + first) * hidden, transposed: false,
+                                                    leadingDimension: hidden),
+                                      dwhh.pointer, ldc: hidden)
+                    }
+                    if let dbih = out.dbih, let dbhh = out.dbhh {
+                        Loops.reduceMiddle(SumKernel.self, dZi, outer: 1, length: count, inner: width, dbih.pointer)
+                        if kind == .gru {
+                            Loops.reduceMiddle(SumKernel.self, dZh, outer: 1, length: count, inner: width, dbhh.pointer)
+                        } else {
+                            dbhh.pointer.update(from: dbih.pointer, count: width)  // the two biases enter as one sum
+                        }
+                    }
                 }
+                if halves == 1 {
+                    gradients(half: 0)
+                } else {
+                    Parallel.withSingleThreadedBLAS {
+                        Parallel.forEach(halves, costPerItem: 1 << 20) { range in range.forEach { gradients(half: $0) } }
+                    }
+                    for (total, part) in zip([sums[0].dwih, sums[0].dwhh, sums[0].dbih, sums[0].dbhh],
+                                             [sums[1].dwih, sums[1].dwhh, sums[1].dbih, sums[1].dbhh]) {
+                        if let total, let part { Loops.zip(AddKernel(), total.pointer, 1, part.pointer, 1, total.pointer, total.count) }
+                    }
+                }
+                let (dwih, dwhh, dbih, dbhh) = sums[0]
                 var grads: [Tensor?] = [dx]
                 if h0 != nil { grads.append(dhPrev) }
                 if c0 != nil { grads.append(dc) }
