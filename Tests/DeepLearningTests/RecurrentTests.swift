@@ -130,6 +130,24 @@ import Testing
         }
     }
 
+    /// The backward pass overwrites the saved gate activations with their gradients; a second backward
+    /// through the same graph must recompute them and add the same gradients again.
+    @Test(arguments: [RecurrentKind.rnnTanh, .lstm, .gru])
+    func secondBackwardThroughTheSameGraphAddsTheSameGradients(_ kind: RecurrentKind) {
+        let (n, i, h) = (3, 5, 20), g = kind.gateCount * h
+        let x = Tensor.randn([4, n, i], seed: 1).requiringGrad()
+        let wih = (Tensor.randn([g, i], seed: 2) * 0.3).requiringGrad(), whh = (Tensor.randn([g, h], seed: 3) * 0.3).requiringGrad()
+        let pass = Tensor.recurrence(kind, input: x, h0: nil, c0: nil, weightIh: wih, weightHh: whh, biasIh: nil, biasHh: nil,
+                                     reverse: false)
+        let loss = (Self.outputs(of: pass, kind) * Tensor.randn([kind == .lstm ? 6 * n * h : 5 * n * h], seed: 4)).sum()
+        loss.backward()
+        let first = [x.grad!, wih.grad!, whh.grad!].map { $0 * 2 }
+        loss.backward()
+        for (twice, expected) in zip([x.grad!, wih.grad!, whh.grad!], first) {
+            expectClose(twice, expected, "\(kind): gradients after two backward passes")
+        }
+    }
+
     @Test func torchStateDictOfTwoLayerBidirectionalLSTMLoads() throws {
         let c = Self.fixture.case("lstm_2layer_bidir_bf_init")
         let lstm = LSTM(4, 9, numLayers: 2, batchFirst: true, bidirectional: true)

@@ -149,6 +149,7 @@ enum Gates {
     /// dz_o = dh⊙τ⊙o(1 − o), dzᵢ = dc̃⊙g⊙i(1 − i), dz_f = dc̃⊙c₋⊙f(1 − f), dz_g = dc̃⊙i⊙(1 − g²), dc₋ = dc̃⊙f.
     ///
     /// `acts` are the saved activations; `dc` holds the gradient of c on entry and that of c₋ on return.
+    /// `dGates` may be `acts`: a block's activations are all read before its gradients are written.
     static func lstmBackward(acts: UnsafePointer<Float>, cPrev: UnsafePointer<Float>, c: UnsafePointer<Float>,
                              dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>, dGates: UnsafeMutablePointer<Float>,
                              batch: Int, hidden: Int) {
@@ -194,7 +195,7 @@ enum Gates {
 
     /// The adjoint of ``gruForward``. With dñ = dh⊙(1 − z)⊙(1 − n²): da_n = dñ, db_n = dñ⊙r,
     /// daᵣ = dbᵣ = dñ⊙b_n⊙r(1 − r), da_z = db_z = dh⊙(h₋ − n)⊙z(1 − z), and the direct part of dh₋ = dh⊙z
-    /// (written to `dhPrev`; the caller adds db·W_hh).
+    /// (written to `dhPrev`; the caller adds db·W_hh). `dGi` and `dGh` may be `acts` and `gh` (in place).
     static func gruBackward(acts: UnsafePointer<Float>, gh: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
                             dh: UnsafePointer<Float>, dGi: UnsafeMutablePointer<Float>, dGh: UnsafeMutablePointer<Float>,
                             dhPrev: UnsafeMutablePointer<Float>, batch: Int, hidden: Int) {

@@ -4,7 +4,8 @@
 // each step then adds its hidden projection h₋·W_hhᵀ and runs the fused gate kernel of
 // Kernels/Gates.swift, which adds the biases and keeps the gate activations for the backward pass.
 // Backward (backpropagation through time): walking the steps in reverse, the gate kernel's adjoint gives
-// the gradient of each step's pre-activations and one product with W_hh sends it to the previous hidden
+// the gradient of each step's pre-activations (over the saved activations, in place) and one product with
+// W_hh sends it to the previous hidden
 // state. The step products are small ([N, H]·[H, G·H]) and share their right-hand side, which is packed
 // once per pass for Kernels/PackedGEMM.swift (BLAS would repack it at every step). The
 // weight, bias and input gradients of all steps are then three big GEMMs and two column sums — the
@@ -113,45 +114,54 @@ extension Tensor {
             else { (plane + initial * slab).update(repeating: 0, count: slab) }
         }
 
-        // Input projection of all steps: gates = X·W_ihᵀ, one product. The biases are added by the gate kernels.
+        // The gates' pre-activations, step by step: X·W_ihᵀ for all steps as one product, then h₋·W_hhᵀ added
+        // (for a GRU kept in `gh`, since the reset gate multiplies part of it); the gate kernels add the
+        // biases and leave the activations in place, which the backward pass overwrites with their gradients.
         let gates = Tensor(uninitialized: [steps, batch, width])
-        let wihT = PackedMatrix(packing: wih.pointer, rows: inputSize, columns: width, transposed: true, leadingDimension: inputSize)
-        PackedGEMM.multiply(m: steps * batch, xc.pointer, lda: inputSize, wihT, gates.pointer, ldc: width, accumulate: false)
-        let bias = Tensor.kernelBias(kind, bih, bhh, hidden: hidden)
-
-        // For a GRU the hidden projection has its own buffer (the reset gate multiplies part of it).
         let gh: Tensor? = kind == .gru ? Tensor(uninitialized: [steps, batch, width]) : nil
-        for s in 0..<steps {
-            let t = reverse ? steps - 1 - s : s
-            let prev = reverse ? t + 1 : t, next = reverse ? t : t + 1
-            let z = gates.pointer + t * batch * width
-            let target = gh.map { $0.pointer + t * batch * width } ?? z
-            if s > 0 || h0 != nil {
-                PackedGEMM.multiply(m: batch, hs + prev * slab, lda: hidden, whhT, target, ldc: width, accumulate: kind != .gru)
-            } else if kind == .gru {
-                target.update(repeating: 0, count: batch * width)  // h₋ = 0: the hidden projection is 0
-            }
-            switch kind {
-            case .rnnTanh, .rnnReLU:
-                Gates.rnnForward(z, bias: bias.pointer, h: hs + next * slab, relu: kind == .rnnReLU, batch: batch, hidden: hidden)
-            case .lstm:
-                Gates.lstmForward(gates: z, bias: bias.pointer, cPrev: cs + prev * slab, c: cs + next * slab, h: hs + next * slab,
-                                  batch: batch, hidden: hidden)
-            case .gru:
-                Gates.gruForward(gi: z, gh: target, bias: bias.pointer, hPrev: hs + prev * slab, h: hs + next * slab,
-                                 batch: batch, hidden: hidden)
+        let wihT = PackedMatrix(packing: wih.pointer, rows: inputSize, columns: width, transposed: true, leadingDimension: inputSize)
+        let bias = Tensor.kernelBias(kind, bih, bhh, hidden: hidden)
+        /// Fills `gates` (and `gh`) and the states in `packed`.
+        func run() {
+            PackedGEMM.multiply(m: steps * batch, xc.pointer, lda: inputSize, wihT, gates.pointer, ldc: width, accumulate: false)
+            for s in 0..<steps {
+                let t = reverse ? steps - 1 - s : s
+                let prev = reverse ? t + 1 : t, next = reverse ? t : t + 1
+                let z = gates.pointer + t * batch * width
+                let target = gh.map { $0.pointer + t * batch * width } ?? z
+                if s > 0 || h0 != nil {
+                    PackedGEMM.multiply(m: batch, hs + prev * slab, lda: hidden, whhT, target, ldc: width, accumulate: kind != .gru)
+                } else if kind == .gru {
+                    target.update(repeating: 0, count: batch * width)  // h₋ = 0: the hidden projection is 0
+                }
+                switch kind {
+                case .rnnTanh, .rnnReLU:
+                    Gates.rnnForward(z, bias: bias.pointer, h: hs + next * slab, relu: kind == .rnnReLU, batch: batch, hidden: hidden)
+                case .lstm:
+                    Gates.lstmForward(gates: z, bias: bias.pointer, cPrev: cs + prev * slab, c: cs + next * slab, h: hs + next * slab,
+                                      batch: batch, hidden: hidden)
+                case .gru:
+                    Gates.gruForward(gi: z, gh: target, bias: bias.pointer, hPrev: hs + prev * slab, h: hs + next * slab,
+                                     batch: batch, hidden: hidden)
+                }
             }
         }
+        run()
 
         let inputs = [x] + [h0, c0, weightIh, weightHh, biasIh, biasHh].compactMap { $0 }
         if Tensor.shouldRecord(inputs) {
             let states = packed.detached()
             let needs = (x: x.requiresGrad, h0: h0?.requiresGrad ?? false, w: weightIh.requiresGrad || weightHh.requiresGrad,
                          b: (biasIh?.requiresGrad ?? false) || (biasHh?.requiresGrad ?? false))
+            var activationsSpent = false
             packed.attach(kind.name, inputs: inputs) { g in
+                // The gradients of the pre-activations overwrite the saved activations, step by step (a
+                // fresh buffer would double the memory traffic of the walk). A second backward pass through
+                // the same graph recomputes the activations first.
+                if activationsSpent { run() }
+                activationsSpent = true
                 let gc = g.contiguous()
-                let dGi = Tensor(uninitialized: [steps, batch, width])
-                let dGh = kind == .gru ? Tensor(uninitialized: [steps, batch, width]) : dGi
+                let dGi = gates, dGh = gh ?? gates
                 let dh = Tensor(uninitialized: [batch, hidden])
                 let dhPrev = Tensor.zeros([batch, hidden])
                 let dc: Tensor? = kind == .lstm ? Tensor(uninitialized: [batch, hidden]) : nil
