@@ -1,15 +1,15 @@
 // One recurrent layer in one direction over a whole sequence, as one autograd node.
 //
-// Forward: the input projection of every time step is one GEMM ([T·N, I] · W_ihᵀ);
-// each step then adds its hidden projection h₋·W_hhᵀ and runs the fused gate kernel of
-// Kernels/Gates.swift, which adds the biases and keeps the gate activations for the backward pass.
+// Forward: the input projection of every time step is one product ([T·N, I] · W_ihᵀ); each step then adds
+// its hidden projection h₋·W_hhᵀ and runs the fused gate kernel of Kernels/Gates.swift, which adds the
+// biases and keeps the gate activations for the backward pass.
 // Backward (backpropagation through time): walking the steps in reverse, the gate kernel's adjoint gives
 // the gradient of each step's pre-activations (over the saved activations, in place) and one product with
-// W_hh sends it to the previous hidden
-// state. The step products are small ([N, H]·[H, G·H]) and share their right-hand side, which is packed
-// once per pass for Kernels/PackedGEMM.swift (BLAS would repack it at every step). The
-// weight, bias and input gradients of all steps are then three big GEMMs and two column sums — the
-// approach of cuDNN, and far fewer, larger products than one small product per step and parameter.
+// W_hh sends it to the previous hidden state. The step products are small ([N, H]·[H, G·H]) and share
+// their right-hand side, which is packed once per pass for Kernels/PackedGEMM.swift (BLAS would repack it
+// at every step). The weight, bias and input gradients of all steps are then three big GEMMs and two
+// column sums — the approach of cuDNN, and far fewer, larger products than one small product per step and
+// parameter.
 
 /// The cell a recurrence runs.
 enum RecurrentKind {
