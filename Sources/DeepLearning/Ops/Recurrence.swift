@@ -69,13 +69,15 @@ struct RecurrentPass {
         let offset = packed.offset + (plane * (steps + 1) + slot) * n * h
         var out = Tensor(storage: packed.storage, shape: shape, strides: Tensor.contiguousStrides(for: shape), offset: offset)
         if Tensor.shouldRecord(packed) {
-            let full = packed.shape
-            let start = plane * (steps + 1) + slot
-            let flatShape = [full[0] * full[1], n, h]
+            let full = packed.shape, total = packed.count
+            let first = (plane * (steps + 1) + slot) * n * h, length = (count ?? 1) * n * h
             out.attach("recurrentState", packed) { g in
-                [Tensor.scattering(g.reshaped(to: [count ?? 1, n, h]), into: flatShape) {
-                    $0.sliced(alongAxis: 0, start..<(start + (count ?? 1)))
-                }.reshaped(to: full)]
+                // Zeros with g in the view's slots, written in one pass.
+                let grad = Tensor(uninitialized: full), p = grad.pointer
+                p.update(repeating: 0, count: first)
+                (p + first).update(from: g.contiguous().pointer, count: length)
+                (p + first + length).update(repeating: 0, count: total - first - length)
+                return [grad]
             }
         }
         return out
