@@ -107,6 +107,9 @@ extension Tensor {
         let whhT = PackedMatrix(packing: whh.pointer, rows: hidden, columns: width, transposed: true, leadingDimension: hidden)
         let (bih, bhh) = withNoGrad { (biasIh?.contiguous(), biasHh?.contiguous()) }
         let slab = batch * hidden, planes = kind == .lstm ? 2 : 1
+        // The slots (in `packed`) of the state that step t reads and of the one it writes.
+        func prev(_ t: Int) -> Int { reverse ? t + 1 : t }
+        func next(_ t: Int) -> Int { reverse ? t : t + 1 }
 
         var packed = Tensor(uninitialized: [planes, steps + 1, batch, hidden])
         let hs = packed.pointer, cs = packed.pointer + (steps + 1) * slab
@@ -123,30 +126,37 @@ extension Tensor {
         let gh: Tensor? = kind == .gru ? Tensor(uninitialized: [steps, batch, width]) : nil
         let wihT = PackedMatrix(packing: wih.pointer, rows: inputSize, columns: width, transposed: true, leadingDimension: inputSize)
         let bias = Tensor.kernelBias(kind, bih, bhh, hidden: hidden)
-        /// Fills `gates` (and `gh`) and the states in `packed`.
-        func run() {
-            PackedGEMM.multiply(m: steps * batch, xc.pointer, lda: inputSize, wihT, gates.pointer, ldc: width, accumulate: false)
+        // The batch elements of a sequence never meet: with a second core, each walks the steps for its own
+        // rows of the batch, with no synchronisation between steps.
+        let walkCost = steps * hidden * width / 32
+        /// Walks the steps for the batch elements `rows`: their states in `packed`, activations in `gates`.
+        func walk(_ rows: Range<Int>) {
+            let m = rows.count, first = rows.lowerBound
             for s in 0..<steps {
                 let t = reverse ? steps - 1 - s : s
-                let prev = reverse ? t + 1 : t, next = reverse ? t : t + 1
-                let z = gates.pointer + t * batch * width
-                let target = gh.map { $0.pointer + t * batch * width } ?? z
+                let (hPrev, hNext) = (hs + (prev(t) * batch + first) * hidden, hs + (next(t) * batch + first) * hidden)
+                let (cPrev, cNext) = (cs + (prev(t) * batch + first) * hidden, cs + (next(t) * batch + first) * hidden)
+                let z = gates.pointer + (t * batch + first) * width
+                let target = gh.map { $0.pointer + (t * batch + first) * width } ?? z
                 if s > 0 || h0 != nil {
-                    PackedGEMM.multiply(m: batch, hs + prev * slab, lda: hidden, whhT, target, ldc: width, accumulate: kind != .gru)
+                    PackedGEMM.multiply(m: m, hPrev, lda: hidden, whhT, target, ldc: width, accumulate: kind != .gru)
                 } else if kind == .gru {
-                    target.update(repeating: 0, count: batch * width)  // h₋ = 0: the hidden projection is 0
+                    target.update(repeating: 0, count: m * width)  // h₋ = 0: the hidden projection is 0
                 }
                 switch kind {
                 case .rnnTanh, .rnnReLU:
-                    Gates.rnnForward(z, bias: bias.pointer, h: hs + next * slab, relu: kind == .rnnReLU, batch: batch, hidden: hidden)
+                    Gates.rnnForward(z, bias: bias.pointer, h: hNext, relu: kind == .rnnReLU, batch: m, hidden: hidden)
                 case .lstm:
-                    Gates.lstmForward(gates: z, bias: bias.pointer, cPrev: cs + prev * slab, c: cs + next * slab, h: hs + next * slab,
-                                      batch: batch, hidden: hidden)
+                    Gates.lstmForward(gates: z, bias: bias.pointer, cPrev: cPrev, c: cNext, h: hNext, batch: m, hidden: hidden)
                 case .gru:
-                    Gates.gruForward(gi: z, gh: target, bias: bias.pointer, hPrev: hs + prev * slab, h: hs + next * slab,
-                                     batch: batch, hidden: hidden)
+                    Gates.gruForward(gi: z, gh: target, bias: bias.pointer, hPrev: hPrev, h: hNext, batch: m, hidden: hidden)
                 }
             }
+        }
+        /// Fills `gates` (and `gh`) and the states in `packed`.
+        func run() {
+            PackedGEMM.multiply(m: steps * batch, xc.pointer, lda: inputSize, wihT, gates.pointer, ldc: width, accumulate: false)
+            Parallel.forEach(batch, costPerItem: walkCost, walk)
         }
         run()
 
@@ -167,33 +177,39 @@ extension Tensor {
                 let dh = Tensor(uninitialized: [batch, hidden])
                 let dhPrev = Tensor.zeros([batch, hidden])
                 let dc: Tensor? = kind == .lstm ? Tensor(uninitialized: [batch, hidden]) : nil
-                let hs = states.pointer, cs = states.pointer + (steps + 1) * slab
                 let whhPacked = PackedMatrix(packing: whh.pointer, rows: width, columns: hidden, transposed: false, leadingDimension: hidden)
+                let hs = states.pointer, cs = states.pointer + (steps + 1) * slab
                 let gHs = gc.pointer, gCs = gc.pointer + (steps + 1) * slab
-                if let dc { dc.pointer.update(from: gCs + (reverse ? 0 : steps) * slab, count: slab) }
-                for s in stride(from: steps - 1, through: 0, by: -1) {
-                    let t = reverse ? steps - 1 - s : s
-                    let prev = reverse ? t + 1 : t, next = reverse ? t : t + 1
-                    let rowOffset = t * batch * width
-                    // The gradient reaching h_t: from the output (and h_n) plus from the step after.
-                    Loops.zip(AddKernel(), gHs + next * slab, 1, dhPrev.pointer, 1, dh.pointer, slab)
-                    switch kind {
-                    case .rnnTanh: Loops.zip(TanhBackward(), hs + next * slab, 1, dh.pointer, 1, dGi.pointer + rowOffset, slab)
-                    case .rnnReLU: Loops.zip(ReluBackward(), hs + next * slab, 1, dh.pointer, 1, dGi.pointer + rowOffset, slab)
-                    case .lstm:
-                        Gates.lstmBackward(acts: gates.pointer + rowOffset, cPrev: cs + prev * slab, c: cs + next * slab,
-                                           dh: dh.pointer, dc: dc!.pointer, dGates: dGi.pointer + rowOffset,
-                                           batch: batch, hidden: hidden)
-                    case .gru:
-                        Gates.gruBackward(acts: gates.pointer + rowOffset, gh: gh!.pointer + rowOffset, hPrev: hs + prev * slab,
-                                          dh: dh.pointer, dGi: dGi.pointer + rowOffset, dGh: dGh.pointer + rowOffset,
-                                          dhPrev: dhPrev.pointer, batch: batch, hidden: hidden)
+                /// Walks the steps back for the batch elements `rows` (their rows of dh, dc, dh₋ and of the gates).
+                func walkBack(_ rows: Range<Int>) {
+                    let m = rows.count, first = rows.lowerBound * hidden
+                    let dh = dh.pointer + first, dhPrev = dhPrev.pointer + first, dc = dc.map { $0.pointer + first }
+                    dc?.update(from: gCs + (reverse ? 0 : steps) * slab + first, count: m * hidden)
+                    for s in stride(from: steps - 1, through: 0, by: -1) {
+                        let t = reverse ? steps - 1 - s : s
+                        let hPrev = hs + prev(t) * slab + first, hNext = hs + next(t) * slab + first
+                        let cPrev = cs + prev(t) * slab + first, cNext = cs + next(t) * slab + first
+                        let rowOffset = (t * batch + rows.lowerBound) * width
+                        // The gradient reaching h_t: from the output (and h_n) plus from the step after.
+                        Loops.zip(AddKernel(), gHs + next(t) * slab + first, 1, dhPrev, 1, dh, m * hidden)
+                        switch kind {
+                        case .rnnTanh: Loops.zip(TanhBackward(), hNext, 1, dh, 1, dGi.pointer + rowOffset, m * hidden)
+                        case .rnnReLU: Loops.zip(ReluBackward(), hNext, 1, dh, 1, dGi.pointer + rowOffset, m * hidden)
+                        case .lstm:
+                            Gates.lstmBackward(acts: gates.pointer + rowOffset, cPrev: cPrev, c: cNext, dh: dh, dc: dc!,
+                                               dGates: dGi.pointer + rowOffset, batch: m, hidden: hidden)
+                        case .gru:
+                            Gates.gruBackward(acts: gates.pointer + rowOffset, gh: gh!.pointer + rowOffset, hPrev: hPrev, dh: dh,
+                                              dGi: dGi.pointer + rowOffset, dGh: dGh.pointer + rowOffset, dhPrev: dhPrev,
+                                              batch: m, hidden: hidden)
+                        }
+                        // dh₋ (+)= dz_h · W_hh (not needed for h_init unless it requires grad)
+                        if s == 0 && !needs.h0 { continue }
+                        PackedGEMM.multiply(m: m, dGh.pointer + rowOffset, lda: width, whhPacked, dhPrev, ldc: hidden,
+                                            accumulate: kind == .gru)
                     }
-                    // dh₋ (+)= dz_h · W_hh (not needed for h_init unless it requires grad)
-                    if s == 0 && !needs.h0 { continue }
-                    PackedGEMM.multiply(m: batch, dGh.pointer + rowOffset, lda: width, whhPacked, dhPrev.pointer, ldc: hidden,
-                                        accumulate: kind == .gru)
                 }
+                Parallel.forEach(batch, costPerItem: walkCost, walkBack)
                 // The gradients of the input, weights and biases, every step at once: dX = dZᵢ·W_ih,
                 // dW_ih = dZᵢᵀ·X, dW_hh = dZ_hᵀ·H₋, db = column sums of dZ. With a second core the steps are
                 // split in two halves, side by side, each summing its weight and bias gradients apart (the
