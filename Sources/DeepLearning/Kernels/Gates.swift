@@ -23,13 +23,13 @@ enum Gates {
     // no special cases remain. eʸ = 2ⁿ·eʳ with n = round(y/ln 2) and |r| ≤ ln 2/2 (Cody–Waite), and
     // eʳ = 1 + r + r²·q(r) with the Cephes expf polynomial q. Keeping "r + r²·q" apart gives eʸ − 1
     // without cancellation near 0, so tanh keeps its relative accuracy for small arguments. Products and
-    // sums are fused (one rounding, one instruction with FMA). Relative error ≈ 2e-7 for both.
+    // sums are fused where the CPU has FMA. Relative error ≈ 2e-7 for both.
 
-    /// a·b + c, rounded once.
-    @inline(__always) static func fma(_ a: V, _ b: V, _ c: V) -> V { c.addingProduct(a, b) }
-    @inline(__always) static func fma(_ a: V, _ b: V, _ c: Float) -> V { V(repeating: c).addingProduct(a, b) }
-    @inline(__always) static func fma(_ a: V, _ b: Float, _ c: V) -> V { c.addingProduct(a, V(repeating: b)) }
-    @inline(__always) static func fma(_ a: V, _ b: Float, _ c: Float) -> V { V(repeating: c).addingProduct(a, V(repeating: b)) }
+    /// a·b + c (fused where the CPU can, see Kernels/MultiplyAdd.swift).
+    @inline(__always) static func fma(_ a: V, _ b: V, _ c: V) -> V { .multiplyAdd(a, b, c) }
+    @inline(__always) static func fma(_ a: V, _ b: V, _ c: Float) -> V { .multiplyAdd(a, b, V(repeating: c)) }
+    @inline(__always) static func fma(_ a: V, _ b: Float, _ c: V) -> V { .multiplyAdd(a, V(repeating: b), c) }
+    @inline(__always) static func fma(_ a: V, _ b: Float, _ c: Float) -> V { .multiplyAdd(a, V(repeating: b), V(repeating: c)) }
 
     @inline(__always) static func bits(_ x: V) -> Bits { unsafeBitCast(x, to: Bits.self) }
     @inline(__always) static func float(_ b: Bits) -> V { unsafeBitCast(b, to: V.self) }

@@ -94,8 +94,8 @@ enum PackedGEMM {
         /// (low, high) += a·(b0, b1)
         @inline(__always) mutating func add(_ a: Float, _ b0: Vector, _ b1: Vector) {
             let x = Vector(repeating: a)
-            low.addProduct(x, b0)
-            high.addProduct(x, b1)
+            low = .multiplyAdd(x, b0, low)
+            high = .multiplyAdd(x, b1, high)
         }
 
         /// Writes (or adds) the first `columns` of the row to c.
