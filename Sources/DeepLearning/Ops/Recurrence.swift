@@ -127,8 +127,14 @@ extension Tensor {
         let wihT = PackedMatrix(packing: wih.pointer, rows: inputSize, columns: width, transposed: true, leadingDimension: inputSize)
         let bias = Tensor.kernelBias(kind, bih, bhh, hidden: hidden)
         // The batch elements of a sequence never meet: with a second core, each walks the steps for its own
-        // rows of the batch, with no synchronisation between steps.
-        let walkCost = steps * hidden * width / 32
+        // rows of the batch, with no synchronisation between steps. Rows go to cores in whole tiles of the
+        // step product.
+        func forEachRowBlock(_ walk: (Range<Int>) -> Void) {
+            let tile = PackedGEMM.tileRows
+            Parallel.forEach((batch + tile - 1) / tile, costPerItem: tile * steps * hidden * width / 32) { tiles in
+                walk((tiles.lowerBound * tile)..<Swift.min(batch, tiles.upperBound * tile))
+            }
+        }
         /// Walks the steps for the batch elements `rows`: their states in `packed`, activations in `gates`.
         func walk(_ rows: Range<Int>) {
             let m = rows.count, first = rows.lowerBound
@@ -156,7 +162,7 @@ extension Tensor {
         /// Fills `gates` (and `gh`) and the states in `packed`.
         func run() {
             PackedGEMM.multiply(m: steps * batch, xc.pointer, lda: inputSize, wihT, gates.pointer, ldc: width, accumulate: false)
-            Parallel.forEach(batch, costPerItem: walkCost, walk)
+            forEachRowBlock(walk)
         }
         run()
 
@@ -178,7 +184,7 @@ extension Tensor {
                 let dhPrev = Tensor.zeros([batch, hidden])
                 let dc: Tensor? = kind == .lstm ? Tensor(uninitialized: [batch, hidden]) : nil
                 let whhPacked = PackedMatrix(packing: whh.pointer, rows: width, columns: hidden, transposed: false, leadingDimension: hidden)
-                let hs = states.pointer, cs = states.pointer + (steps + 1) * slab
+                let hs = states.pointer, cs = states.pointer + (steps + 1) * slab  // `packed`'s, kept alive by `states`
                 let gHs = gc.pointer, gCs = gc.pointer + (steps + 1) * slab
                 /// Walks the steps back for the batch elements `rows` (their rows of dh, dc, dh₋ and of the gates).
                 func walkBack(_ rows: Range<Int>) {
@@ -209,7 +215,7 @@ extension Tensor {
                                             accumulate: kind == .gru)
                     }
                 }
-                Parallel.forEach(batch, costPerItem: walkCost, walkBack)
+                forEachRowBlock(walkBack)
                 // The gradients of the input, weights and biases, every step at once: dX = dZᵢ·W_ih,
                 // dW_ih = dZᵢᵀ·X, dW_hh = dZ_hᵀ·H₋, db = column sums of dZ. With a second core the steps are
                 // split in two halves, side by side, each summing its weight and bias gradients apart (the
