@@ -2,9 +2,11 @@ import Testing
 @testable import DeepLearning
 
 /// The recurrent step's small-matrix product (Kernels/PackedGEMM.swift) against BLAS, on shapes that hit
-/// every edge: rows not a multiple of the tile, columns not a multiple of the panel, k of 1.
+/// every edge: rows not a multiple of the tile, columns not a multiple of the panel, k of 1, a tall A taken
+/// in several blocks of rows and split across cores.
 @Suite struct PackedGEMMTests {
-    static let shapes: [(m: Int, n: Int, k: Int)] = [(1, 1, 1), (3, 5, 7), (9, 33, 4), (32, 512, 128), (32, 128, 512), (13, 70, 1)]
+    static let shapes: [(m: Int, n: Int, k: Int)] = [(1, 1, 1), (3, 5, 7), (9, 33, 4), (32, 512, 128), (32, 128, 512), (13, 70, 1),
+                                                     (70, 40, 4096)]
 
     @Test(arguments: shapes.indices, [false, true])
     func productMatchesBLAS(_ index: Int, _ transposed: Bool) {

@@ -64,16 +64,17 @@ enum PackedGEMM {
 
     /// C[m, n] = A[m, k]·B (+ C when `accumulate`), A and C row-major with leading dimensions `lda` and `ldc`.
     ///
-    /// A tall A (the input projection of a whole sequence) is taken in blocks of rows that stay in cache
-    /// (≈ 128 KB) while every panel passes over them; blocks are split across cores when the product is big.
+    /// A big product (the input projection of a whole sequence) is split across cores by rows. A tall A is
+    /// taken in blocks of rows (≈ 512 KB) that stay in cache while every panel passes over them.
     static func multiply(m: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: PackedMatrix,
                          _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         let k = b.rows
-        let blockRows = Swift.max(tileRows, Swift.min(m, 32_768 / Swift.max(k, 1)) / tileRows * tileRows)
-        let blocks = (m + blockRows - 1) / blockRows
-        Parallel.forEach(blocks, costPerItem: blockRows * k * b.columns / 64) { range in
-            for block in range {
-                let top = block * blockRows, bottom = Swift.min(m, top + blockRows)
+        let blockRows = Swift.max(1, 131_072 / Swift.max(k, 1) / tileRows) * tileRows
+        let tiles = (m + tileRows - 1) / tileRows
+        Parallel.forEach(tiles, costPerItem: tileRows * k * b.columns / 64) { chunk in
+            let end = Swift.min(m, chunk.upperBound * tileRows)
+            for top in stride(from: chunk.lowerBound * tileRows, to: end, by: blockRows) {
+                let bottom = Swift.min(end, top + blockRows)
                 for p in 0..<b.panelCount {
                     let first = p * panelWidth
                     let panel = UnsafePointer(b.panels.pointer + p * k * panelWidth)
