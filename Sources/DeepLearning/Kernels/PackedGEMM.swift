@@ -37,9 +37,10 @@ struct PackedMatrix {
     }
 }
 
-/// C = A·B or C += A·B for a small A [m, k] that changes on every call and a B [k, n] that does not, packed
-/// once (``PackedMatrix``): the matrix products of a recurrent layer's steps, h₋·W_hhᵀ forward and
-/// dz·W_hh backward, with A one step's [N, H] or [N, G·H] and B the same for all T steps.
+/// C = A·B or C += A·B for an A [m, k] that changes on every call and a B [k, n] that does not, packed once
+/// (``PackedMatrix``): the matrix products of a recurrent layer's steps, h₋·W_hhᵀ forward and dz·W_hh
+/// backward, with A one step's [N, H] or [N, G·H] and B the same for all T steps (and its input projection
+/// X·W_ihᵀ, A [T·N, I]).
 ///
 /// BLAS packs both operands on every call; for the step's [32, 128]·[128, 512] that is a third of the time.
 /// Here each call runs a register-tiled microkernel straight over A and the packed panels: a tile of R rows
@@ -48,8 +49,8 @@ struct PackedMatrix {
 /// accumulators; otherwise (16 registers of 8 floats) R = 4, 8 accumulators. Panels are the outer loop, so a
 /// panel (k·2 vectors) stays in L1 while every row tile reads it.
 ///
-/// Measured on the 2-core AVX-512 Xeon for [32, 128]·[128, 512], one thread: 166 GFLOP/s (OpenBLAS
-/// SkylakeX sgemm: 115); compiled for AVX2 only, 78 (OpenBLAS Haswell: 68).
+/// Measured on the 2-core AVX-512 Xeon, one thread, [32, 128]·[128, 512]: 166 GFLOP/s (OpenBLAS SkylakeX
+/// sgemm: 115), compiled for AVX2 only 78 (OpenBLAS Haswell: 68); [64, 256]·[256, 1024]: 170 (OpenBLAS 138).
 enum PackedGEMM {
     #if DEEPLEARNING_AVX512
     typealias Vector = SIMD16<Float>
