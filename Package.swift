@@ -4,14 +4,22 @@ import Foundation
 
 // Our kernels are plain Swift loops over SIMD types; by default swiftc targets baseline x86-64 (SSE2, no
 // FMA). On an x86-64 Linux machine whose CPU has AVX2 and FMA we compile for them (as `-march=native` would),
-// which doubles the width of every vector loop. DEEPLEARNING_PORTABLE=1 turns this off, for binaries that
-// must run on older CPUs.
+// which doubles the width of every vector loop. Where the CPU also has AVX-512 (F, CD, BW, DQ, VL: Intel
+// Skylake-SP and later, AMD Zen 4) we compile for that, and define DEEPLEARNING_AVX512 for the kernels that
+// are written for its 32 registers of 16 floats (Kernels/PackedGEMM.swift). Either way DEEPLEARNING_FMA tells
+// the kernels that fused multiply-adds are instructions (Kernels/MultiplyAdd.swift). DEEPLEARNING_PORTABLE=1
+// turns this off, for binaries that must run on older CPUs.
 var tuning: [SwiftSetting] = []
 #if arch(x86_64) && os(Linux)
 if ProcessInfo.processInfo.environment["DEEPLEARNING_PORTABLE"] == nil,
    let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-   cpuinfo.contains(" avx2"), cpuinfo.contains(" fma") {
-    tuning = [.unsafeFlags(["-target-cpu", "haswell"])]
+   let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) {
+    let flags = Set(flagsLine.split(separator: " ").map(String.init))
+    if flags.isSuperset(of: ["avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]) {
+        tuning = [.unsafeFlags(["-target-cpu", "skylake-avx512"]), .define("DEEPLEARNING_AVX512"), .define("DEEPLEARNING_FMA")]
+    } else if flags.isSuperset(of: ["avx2", "fma"]) {
+        tuning = [.unsafeFlags(["-target-cpu", "haswell"]), .define("DEEPLEARNING_FMA")]
+    }
 }
 #endif
 

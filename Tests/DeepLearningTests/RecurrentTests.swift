@@ -130,6 +130,61 @@ import Testing
         }
     }
 
+    /// The backward pass overwrites the saved gate activations with their gradients; a second backward
+    /// through the same graph must recompute them and add the same gradients again.
+    @Test(arguments: [RecurrentKind.rnnTanh, .lstm, .gru])
+    func secondBackwardThroughTheSameGraphAddsTheSameGradients(_ kind: RecurrentKind) {
+        let (n, i, h) = (3, 5, 20), g = kind.gateCount * h
+        let x = Tensor.randn([4, n, i], seed: 1).requiringGrad()
+        let wih = (Tensor.randn([g, i], seed: 2) * 0.3).requiringGrad(), whh = (Tensor.randn([g, h], seed: 3) * 0.3).requiringGrad()
+        let pass = Tensor.recurrence(kind, input: x, h0: nil, c0: nil, weightIh: wih, weightHh: whh, biasIh: nil, biasHh: nil,
+                                     reverse: false)
+        let loss = (Self.outputs(of: pass, kind) * Tensor.randn([kind == .lstm ? 6 * n * h : 5 * n * h], seed: 4)).sum()
+        loss.backward()
+        let first = [x.grad!, wih.grad!, whh.grad!].map { $0 * 2 }
+        loss.backward()
+        for (twice, expected) in zip([x.grad!, wih.grad!, whh.grad!], first) {
+            expectClose(twice, expected, "\(kind): gradients after two backward passes")
+        }
+    }
+
+    /// A batch big enough for the steps to be walked in parallel over its rows (Ops/Recurrence.swift) gives
+    /// what each of its sequences gives alone.
+    @Test(arguments: [RecurrentKind.rnnTanh, .lstm, .gru], [false, true])
+    func batchRowsWalkedApartMatchEachSequenceAlone(_ kind: RecurrentKind, _ reverse: Bool) {
+        let (steps, n, i, h) = (12, 32, 8, 64), g = kind.gateCount * h
+        let x = Tensor.randn([steps, n, i], seed: 1), h0 = Tensor.randn([n, h], seed: 2) * 0.5, c0 = Tensor.randn([n, h], seed: 3)
+        let weights = [Tensor.randn([g, i], seed: 4) * 0.2, Tensor.randn([g, h], seed: 5) * 0.2,
+                       Tensor.randn([g], seed: 6) * 0.2, Tensor.randn([g], seed: 7) * 0.2]
+        let r = Tensor.randn([steps + (kind == .lstm ? 2 : 1), n, h], seed: 8)
+        /// Loss Σ r ⊙ (outputs, h_n, c_n) for the batch elements `rows`, and the gradients of x, h0 and the weights.
+        func run(_ rows: Range<Int>) -> (outputs: Tensor, dx: Tensor, dh0: Tensor, dw: [Tensor]) {
+            let xs = Tensor(copying: x.sliced(alongAxis: 1, rows).contiguous()).requiringGrad()
+            let h0s = Tensor(copying: h0.sliced(alongAxis: 0, rows).contiguous()).requiringGrad()
+            let c0s = Tensor(copying: c0.sliced(alongAxis: 0, rows).contiguous())
+            let w = weights.map { Tensor(copying: $0).requiringGrad() }
+            let pass = Tensor.recurrence(kind, input: xs, h0: h0s, c0: kind == .lstm ? c0s : nil, weightIh: w[0], weightHh: w[1],
+                                         biasIh: w[2], biasHh: w[3], reverse: reverse)
+            var states = [pass.output, pass.hN.unsqueezed(at: 0)]
+            if kind == .lstm { states.append(pass.cN.unsqueezed(at: 0)) }
+            let outputs = Tensor.concatenated(states, alongAxis: 0)
+            (outputs * r.sliced(alongAxis: 1, rows).contiguous()).sum().backward()
+            return (outputs.detached(), xs.grad!, h0s.grad!, w.map { $0.grad! })
+        }
+        let batched = run(0..<n)
+        let alone = (0..<n).map { run($0..<($0 + 1)) }
+        let name = "\(kind)\(reverse ? " reversed" : "")"
+        expectClose(batched.outputs, Tensor.concatenated(alone.map(\.outputs), alongAxis: 1), "\(name): states")
+        expectClose(batched.dx, Tensor.concatenated(alone.map(\.dx), alongAxis: 1), "\(name): gradient of x")
+        expectClose(batched.dh0, Tensor.concatenated(alone.map(\.dh0), alongAxis: 0), "\(name): gradient of h0")
+        // The weight gradients sum 384 rows' contributions, in another order than the 32 sums of 12 rows
+        // added up: cancellation between them leaves a few 1e-5 of relative difference.
+        for k in 0..<4 {
+            expectClose(batched.dw[k], alone.map { $0.dw[k] }.dropFirst().reduce(alone[0].dw[k], +), rtol: 2e-4, atol: 1e-5,
+                        "\(name): gradient of weight \(k)")
+        }
+    }
+
     @Test func torchStateDictOfTwoLayerBidirectionalLSTMLoads() throws {
         let c = Self.fixture.case("lstm_2layer_bidir_bf_init")
         let lstm = LSTM(4, 9, numLayers: 2, batchFirst: true, bidirectional: true)
@@ -224,9 +279,9 @@ import Testing
         var worst = (sigmoid: 0.0, tanh: 0.0)
         var x: Float = -100
         while x < 100 {
-            let v = SIMD8<Float>((0..<8).map { x + Float($0) * 1e-3 })
+            let v = Gates.V((0..<Gates.V.scalarCount).map { x + Float($0) * 1e-3 })
             let s = Gates.sigmoid(v), t = Gates.tanh(v)
-            for i in 0..<8 {
+            for i in v.indices {
                 let d = Double(v[i])
                 let es = 1 / (1 + Foundation.exp(-d)), et = Foundation.tanh(d)
                 // Below −80, σ is < 2e-35 and is computed as σ(−80): compare absolutely there.
@@ -236,9 +291,9 @@ import Testing
             x = x.magnitude < 1 ? x + 0.0137 : x + 0.173
         }
         #expect(worst.sigmoid < 5e-7 && worst.tanh < 5e-7, "worst relative errors \(worst)")
-        let tiny = Gates.tanh(SIMD8<Float>(repeating: 1e-6)), zero = Gates.tanh(SIMD8<Float>(repeating: -0.0))
+        let tiny = Gates.tanh(Gates.V(repeating: 1e-6)), zero = Gates.tanh(Gates.V(repeating: -0.0))
         #expect(Swift.abs(tiny[0] - 1e-6) < 1e-12 && zero[0] == 0 && zero[0].sign == .minus)
-        let extremes = Gates.sigmoid(SIMD8<Float>(-1000, -80, 80, 1000, .infinity, -.infinity, 0, 1))
+        let extremes = Gates.sigmoid(Gates.V([-1000, -80, 80, 1000, .infinity, -.infinity, 0, 1] + Array(repeating: 0, count: Gates.V.scalarCount - 8)))
         #expect(extremes[0] < 1e-34 && extremes[3] == 1 && extremes[4] == 1 && extremes[5] < 1e-34 && extremes[6] == 0.5)
     }
 }
