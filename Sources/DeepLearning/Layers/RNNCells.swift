@@ -49,12 +49,7 @@ public class RecurrentCell: Module {
 extension RecurrentCell: CustomStringConvertible {
     /// The cell as it would be constructed, e.g. `GRUCell(inputSize: 10, hiddenSize: 20)`.
     public var description: String {
-        let name: String
-        switch kind {
-        case .rnnTanh, .rnnReLU: name = "RNNCell"
-        case .lstm: name = "LSTMCell"
-        case .gru: name = "GRUCell"
-        }
+        let name = kind.layerName + "Cell"
         var options = ["inputSize: \(inputSize)", "hiddenSize: \(hiddenSize)"]
         if biasIh == nil { options.append("bias: false") }
         if kind == .rnnReLU { options.append("nonlinearity: .relu") }

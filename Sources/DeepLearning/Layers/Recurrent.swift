@@ -138,12 +138,7 @@ public class RecurrentLayer: Module {
 extension RecurrentLayer: CustomStringConvertible {
     /// The layer as it would be constructed, e.g. `LSTM(inputSize: 32, hiddenSize: 64, numLayers: 2)`.
     public var description: String {
-        let name: String
-        switch kind {
-        case .rnnTanh, .rnnReLU: name = "RNN"
-        case .lstm: name = "LSTM"
-        case .gru: name = "GRU"
-        }
+        let name = kind.layerName
         var options = ["inputSize: \(inputSize)", "hiddenSize: \(hiddenSize)"]
         if numLayers != 1 { options.append("numLayers: \(numLayers)") }
         if kind == .rnnReLU { options.append("nonlinearity: .relu") }

@@ -22,6 +22,15 @@ enum RecurrentKind {
     /// Gates r, z, n, with the reset gate applied after the hidden product.
     case gru
 
+    /// PyTorch's name of the layer (`RNN`, `LSTM`, `GRU`); cells add `Cell`.
+    var layerName: String {
+        switch self {
+        case .rnnTanh, .rnnReLU: return "RNN"
+        case .lstm: return "LSTM"
+        case .gru: return "GRU"
+        }
+    }
+
     /// Number of `hidden`-row blocks stacked in W_ih and W_hh.
     var gateCount: Int {
         switch self {
