@@ -28,7 +28,7 @@ public func gradcheck(_ inputs: [Tensor], eps: Float = 1e-2, atol: Float = 1e-2,
         let analytic = leaf.grad.map { $0.scalars } ?? [Float](repeating: 0, count: leaf.count)
         for e in 0..<leaf.count {
             func loss(_ delta: Float) -> Double {
-                var values = leaves.map { Tensor(copying: $0) }
+                let values = leaves.map { Tensor(copying: $0) }
                 values[i].storage.base[e] += delta
                 return withNoGrad { Double((f(values) * r).sum().item) }
             }

@@ -35,7 +35,7 @@ extension Tensor {
             return out
         }
         let shape = broadcastShapes(a.shape, b.shape, op: op)
-        var out = Tensor(uninitialized: shape)
+        let out = Tensor(uninitialized: shape)
         let layout = StridedLayout(shape: shape, strides: [a.broadcastStrides(to: shape), b.broadcastStrides(to: shape), out.strides])
         let n = layout.rowLength
         let sa = layout.strides[0].last!, sb = layout.strides[1].last!

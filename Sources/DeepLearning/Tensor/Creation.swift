@@ -75,7 +75,7 @@ extension Tensor {
     /// The identity matrix of size n × m (m defaults to n).
     public static func eye(_ n: Int, _ m: Int? = nil) -> Tensor {
         let m = m ?? n
-        var t = zeros([n, m])
+        let t = zeros([n, m])
         for i in 0..<Swift.min(n, m) { t.storage.base[i * m + i] = 1 }
         return t
     }
