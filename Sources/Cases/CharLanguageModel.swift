@@ -127,7 +127,7 @@ public enum CharLanguageModel {
         let model = Model(kind: kind, vocabularySize: text.vocabulary.count, options: options)
         let optimizer = Adam(model.parameters(), lr: options.learningRate)
         let windows = windowCount(train, length: options.sequenceLength)
-        let totalSteps = windows * options.epochs
+        let rate = CosineAnnealingLR(initial: options.learningRate, tMax: Swift.max(windows * options.epochs, 1))
         let directory = options.outputDirectory + "/" + kind.caseName
         let log = try RunLog(directory: directory, columns: ["epoch", "train_loss", "validation_loss", "seconds"])
         print("\(kind.caseName): character-level \(kind.rawValue.uppercased()) language model on Tiny Shakespeare")
@@ -142,7 +142,7 @@ public enum CharLanguageModel {
             var lossSum: Float = 0
             model.train()
             for w in 0..<windows {
-                optimizer.learningRate = options.learningRate * 0.5 * (1 + Foundation.cos(Float.pi * Float(step) / Float(totalSteps)))
+                optimizer.learningRate = rate(step)
                 let (x, y) = window(train, w, length: options.sequenceLength)
                 let (logits, next) = model(x, state)
                 state = next.map { $0.detached() }  // carry the state, cut the graph (truncated BPTT)

@@ -20,10 +20,6 @@ public struct ClassifierCase {
     public let loadData: (_ dataDirectory: String?) throws -> (train: TensorDataset, test: TensorDataset)
     /// Normalisation applied to every batch (training and evaluation).
     public let transform: ((Tensor) -> Tensor)?
-    /// Learning-rate schedule: given the base rate and the total number of steps, the rate at each step.
-    public var schedule: (Float, Int) -> (Int) -> Float = { base, total in
-        { step in base * 0.5 * (1 + Foundation.cos(Float.pi * Float(step) / Float(Swift.max(total, 1)))) }
-    }
 }
 
 /// Loss, accuracy and confusion matrix of a model on a data set.
@@ -65,7 +61,7 @@ public enum ClassifierTrainer {
         let optimizer = try options.makeOptimizer(model.parameters())
         let loader = DataLoader(trainSet, batchSize: options.batchSize, shuffle: true, seed: options.seed, transform: spec.transform)
         let totalSteps = loader.count * options.epochs
-        let rate = spec.schedule(options.learningRate, totalSteps)
+        let rate = CosineAnnealingLR(initial: options.learningRate, tMax: Swift.max(totalSteps, 1))
         let runDirectory = options.outputDirectory + "/" + spec.name
         let log = try RunLog(directory: runDirectory, columns: ["epoch", "train_loss", "test_loss", "train_accuracy", "test_accuracy", "seconds"])
         print("\(spec.name): \(spec.idea)")
