@@ -67,7 +67,7 @@ public enum CharLanguageModel {
                 let (o, h) = plain(x, state?[0])
                 (output, next) = (o, [h])
             default:
-                preconditionFailure("CharLanguageModel: unknown recurrent layer \(type(of: rnn))")
+                failure("CharLanguageModel: unknown recurrent layer \(type(of: rnn))")
             }
             return (head(output.reshaped(to: [-1, output.shape[2]])), next)
         }

@@ -16,7 +16,7 @@ public final class RunLog {
 
     /// Appends a row (values in `columns` order) and rewrites the CSV and the plots.
     public func append(_ row: [Double], plots: [(file: String, title: String, yLabel: String, series: [String])]) throws {
-        precondition(row.count == columns.count, "RunLog.append: \(row.count) values for \(columns.count) columns")
+        require(row.count == columns.count, "RunLog.append: \(row.count) values for \(columns.count) columns")
         rows.append(row)
         var csv = columns.joined(separator: ",") + "\n"
         for r in rows { csv += r.map { String(format: "%.6g", $0) }.joined(separator: ",") + "\n" }

@@ -8,14 +8,14 @@ extension Tensor {
     /// shape (a vector–Jacobian product).
     public func backward(_ gradient: Tensor? = nil) {
         guard let root = node else {
-            preconditionFailure("backward: tensor of shape \(shape) does not require grad (no leaf of its graph called requiringGrad())")
+            failure("backward: tensor of shape \(shape) does not require grad (no leaf of its graph called requiringGrad())")
         }
         var seed: Tensor
         if let gradient {
-            precondition(gradient.shape == shape, "backward: gradient of shape \(gradient.shape) for a tensor of shape \(shape)")
+            require(gradient.shape == shape, "backward: gradient of shape \(gradient.shape) for a tensor of shape \(shape)")
             seed = gradient.detached()
         } else {
-            precondition(count == 1, "backward: a tensor of shape \(shape) needs an explicit gradient (only one-element tensors default to 1)")
+            require(count == 1, "backward: a tensor of shape \(shape) needs an explicit gradient (only one-element tensors default to 1)")
             seed = Tensor.ones(shape)
         }
         withNoGrad {

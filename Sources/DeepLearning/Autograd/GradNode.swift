@@ -48,7 +48,7 @@ public final class GradNode {
     /// never shares storage with another leaf's gradient or with the caller's upstream tensor: `a + b`
     /// passes one buffer to both, and an in-place update of `a.grad` (clipping) must not change `b.grad`.
     func accumulate(_ g: inout Tensor) {
-        precondition(g.shape == shape, "backward: \(op) received a gradient of shape \(g.shape) for a tensor of shape \(shape)")
+        require(g.shape == shape, "backward: \(op) received a gradient of shape \(g.shape) for a tensor of shape \(shape)")
         if var existing = grad {
             grad = nil  // so that `existing` holds the only reference and is updated in place
             existing.addInPlace(g)

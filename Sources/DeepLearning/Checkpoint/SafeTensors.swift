@@ -11,7 +11,7 @@ public enum SafeTensors {
         var header: [String: Any] = [:]
         var offset = 0
         for (name, t) in tensors {
-            precondition(header[name] == nil, "SafeTensors.encode: duplicate name \(name)")
+            require(header[name] == nil, "SafeTensors.encode: duplicate name \(name)")
             header[name] = ["dtype": "F32", "shape": t.shape, "data_offsets": [offset, offset + 4 * t.count]] as [String: Any]
             offset += 4 * t.count
         }

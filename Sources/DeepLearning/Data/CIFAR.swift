@@ -23,7 +23,7 @@ public struct CIFARBinary: Sendable, Equatable {
     /// Creates a batch from its parts.
     /// - Precondition: `images.count == labels.count * 3072`.
     public init(images: [UInt8], labels: [UInt8]) {
-        precondition(images.count == labels.count * Self.imageSize, "CIFAR images do not match the label count")
+        require(images.count == labels.count * Self.imageSize, "CIFAR images do not match the label count")
         self.images = images
         self.labels = labels
     }

@@ -19,7 +19,7 @@ public final class DataLoader: Sequence {
 
     public init(_ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, seed: UInt64 = 0, dropLast: Bool = false,
                 transform: ((Tensor) -> Tensor)? = nil) {
-        precondition(batchSize > 0, "DataLoader: batchSize must be positive, got \(batchSize)")
+        require(batchSize > 0, "DataLoader: batchSize must be positive, got \(batchSize)")
         self.dataset = dataset
         self.batchSize = batchSize
         self.shuffle = shuffle
@@ -55,7 +55,7 @@ public final class DataLoader: Sequence {
 
 /// Per-channel normalisation (x − mean) / std for inputs [N, C, ...], as `torchvision.transforms.Normalize`.
 public func normalize(mean: [Float], std: [Float]) -> (Tensor) -> Tensor {
-    precondition(mean.count == std.count, "normalize: \(mean.count) means but \(std.count) standard deviations")
+    require(mean.count == std.count, "normalize: \(mean.count) means but \(std.count) standard deviations")
     let m = Tensor(mean), s = Tensor(std)
     return { x in
         let shape = [1, mean.count] + Array(repeating: 1, count: Swift.max(0, x.rank - 2))

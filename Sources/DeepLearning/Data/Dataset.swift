@@ -18,7 +18,7 @@ public struct TensorDataset: Dataset {
     public let labels: Tensor
 
     public init(inputs: Tensor, labels: Tensor) {
-        precondition(inputs.shape.first == labels.shape.first,
+        require(inputs.shape.first == labels.shape.first,
                      "TensorDataset: \(inputs.shape.first ?? 0) inputs (shape \(inputs.shape)) but \(labels.shape.first ?? 0) labels (shape \(labels.shape))")
         self.inputs = inputs.contiguous()
         self.labels = labels.contiguous()

@@ -20,7 +20,7 @@ public struct IDXFile: Sendable, Equatable {
     /// Creates an IDX file from its parts.
     /// - Precondition: `bytes.count` equals the product of `dimensions`.
     public init(dimensions: [Int], bytes: [UInt8]) {
-        precondition(bytes.count == dimensions.reduce(1, *), "IDX bytes do not match dimensions \(dimensions)")
+        require(bytes.count == dimensions.reduce(1, *), "IDX bytes do not match dimensions \(dimensions)")
         self.dimensions = dimensions
         self.bytes = bytes
     }

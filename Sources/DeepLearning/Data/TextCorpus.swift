@@ -37,7 +37,7 @@ public struct CharVocabulary: Sendable, Equatable {
         var seen = Set<Character>()
         let unique = characters.filter { seen.insert($0).inserted }
         self.init(scalars: unique.map { character in
-            precondition(character.unicodeScalars.count == 1, "vocabulary entry \(character.debugDescription) is not a single Unicode scalar")
+            require(character.unicodeScalars.count == 1, "vocabulary entry \(character.debugDescription) is not a single Unicode scalar")
             return character.unicodeScalars.first!
         })
     }
@@ -69,7 +69,7 @@ public struct CharVocabulary: Sendable, Equatable {
         for byte in text.utf8 {
             guard byte < 0x80 else { return encodeScalars(text) }  // non-ASCII: slow path
             let id = asciiIDs[Int(byte)]
-            precondition(id >= 0, "character \(Character(Unicode.Scalar(byte)).debugDescription) is not in the vocabulary")
+            require(id >= 0, "character \(Character(Unicode.Scalar(byte)).debugDescription) is not in the vocabulary")
             result.append(id)
         }
         return result
@@ -78,7 +78,7 @@ public struct CharVocabulary: Sendable, Equatable {
     private func encodeScalars(_ text: String) -> [Int] {
         text.unicodeScalars.map { scalar in
             guard let id = ids[scalar.value] else {
-                preconditionFailure("character \(Character(scalar).debugDescription) is not in the vocabulary")
+                failure("character \(Character(scalar).debugDescription) is not in the vocabulary")
             }
             return id
         }
@@ -89,14 +89,14 @@ public struct CharVocabulary: Sendable, Equatable {
     public func decode(_ ids: [Int]) -> String {
         if scalars.allSatisfy(\.isASCII) {  // fast path: build the UTF-8 bytes directly
             let bytes = ids.map { id -> UInt8 in
-                precondition(id >= 0 && id < scalars.count, "id \(id) is outside the vocabulary of \(scalars.count) characters")
+                require(id >= 0 && id < scalars.count, "id \(id) is outside the vocabulary of \(scalars.count) characters")
                 return UInt8(scalars[id].value)
             }
             return String(decoding: bytes, as: UTF8.self)
         }
         var text = String.UnicodeScalarView()
         for id in ids {
-            precondition(id >= 0 && id < scalars.count, "id \(id) is outside the vocabulary of \(scalars.count) characters")
+            require(id >= 0 && id < scalars.count, "id \(id) is outside the vocabulary of \(scalars.count) characters")
             text.append(scalars[id])
         }
         return String(text)

@@ -32,7 +32,7 @@ public class BatchNorm: Module {
     public let trackRunningStats: Bool
 
     init(numFeatures: Int, eps: Float, momentum: Float?, affine: Bool, trackRunningStats: Bool) {
-        precondition(numFeatures > 0, "BatchNorm: numFeatures must be positive, got \(numFeatures)")
+        require(numFeatures > 0, "BatchNorm: numFeatures must be positive, got \(numFeatures)")
         self.numFeatures = numFeatures
         self.eps = eps
         self.momentum = momentum
@@ -56,7 +56,7 @@ public class BatchNorm: Module {
     /// ones; evaluation: with the running ones) → same shape.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         checkRank(x)
-        precondition(x.shape[1] == numFeatures,
+        require(x.shape[1] == numFeatures,
                      "\(name): input of shape \(x.shape) has \(x.shape[1]) channels, expected \(numFeatures)")
         var factor = momentum ?? 0
         if isTraining, let count = numBatchesTracked {
@@ -76,7 +76,7 @@ public final class BatchNorm1d: BatchNorm, Layer {
     }
 
     override func checkRank(_ x: Tensor) {
-        precondition(x.rank == 2 || x.rank == 3, "\(name): input of shape \(x.shape) must be [N, C] or [N, C, L]")
+        require(x.rank == 2 || x.rank == 3, "\(name): input of shape \(x.shape) must be [N, C] or [N, C, L]")
     }
 }
 
@@ -88,6 +88,6 @@ public final class BatchNorm2d: BatchNorm, Layer {
     }
 
     override func checkRank(_ x: Tensor) {
-        precondition(x.rank == 4, "\(name): input of shape \(x.shape) must be [N, C, H, W]")
+        require(x.rank == 4, "\(name): input of shape \(x.shape) must be [N, C, H, W]")
     }
 }

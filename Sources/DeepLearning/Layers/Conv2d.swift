@@ -20,10 +20,10 @@ public final class Conv2d: Module, Layer {
     @_disfavoredOverload
     public init(_ inChannels: Int, _ outChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
                 padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), groups: Int = 1, bias: Bool = true) {
-        precondition(inChannels > 0 && outChannels > 0, "Conv2d(\(inChannels), \(outChannels)): channel counts must be positive")
-        precondition(groups >= 1 && inChannels % groups == 0 && outChannels % groups == 0,
+        require(inChannels > 0 && outChannels > 0, "Conv2d(\(inChannels), \(outChannels)): channel counts must be positive")
+        require(groups >= 1 && inChannels % groups == 0 && outChannels % groups == 0,
                      "Conv2d(\(inChannels), \(outChannels)): groups \(groups) must divide both channel counts")
-        precondition(kernelSize.0 > 0 && kernelSize.1 > 0, "Conv2d(\(inChannels), \(outChannels)): kernel size \(kernelSize) must be positive")
+        require(kernelSize.0 > 0 && kernelSize.1 > 0, "Conv2d(\(inChannels), \(outChannels)): kernel size \(kernelSize) must be positive")
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernelSize = kernelSize
@@ -48,10 +48,10 @@ public final class Conv2d: Module, Layer {
 
     /// y = conv2d(x, W) + b: [N, inChannels, H, W] → [N, outChannels, OH, OW] (or without the batch axis).
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 4 || x.rank == 3,
+        require(x.rank == 4 || x.rank == 3,
                      "Conv2d(\(inChannels), \(outChannels)): input of shape \(x.shape) must be [N, C, H, W] or [C, H, W]")
         let c = x.shape[x.rank - 3]
-        precondition(c == inChannels, "Conv2d(\(inChannels), \(outChannels)): input of shape \(x.shape) has \(c) channels, expected \(inChannels)")
+        require(c == inChannels, "Conv2d(\(inChannels), \(outChannels)): input of shape \(x.shape) has \(c) channels, expected \(inChannels)")
         return conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
     }
 }

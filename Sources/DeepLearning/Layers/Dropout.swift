@@ -2,7 +2,7 @@
 /// probability p and the kept ones are scaled by 1/(1 − p), so E[y] = x; otherwise y = x.
 /// Draws from `RandomGenerator.global`. Shapes: any → same. The gradient is masked and scaled the same way.
 public func dropout(_ x: Tensor, p: Float = 0.5, training: Bool = true) -> Tensor {
-    precondition(p >= 0 && p <= 1, "dropout: probability \(p) must be in [0, 1]")
+    require(p >= 0 && p <= 1, "dropout: probability \(p) must be in [0, 1]")
     if !training || p == 0 { return x }
     return x * dropoutMask(x.shape, p: p)
 }
@@ -10,8 +10,8 @@ public func dropout(_ x: Tensor, p: Float = 0.5, training: Bool = true) -> Tenso
 /// Channel dropout, as `torch.nn.functional.dropout2d`: in training each channel of each image of x
 /// [N, C, H, W] is zeroed as a whole with probability p, the kept ones scaled by 1/(1 − p).
 public func dropout2d(_ x: Tensor, p: Float = 0.5, training: Bool = true) -> Tensor {
-    precondition(p >= 0 && p <= 1, "dropout2d: probability \(p) must be in [0, 1]")
-    precondition(x.rank == 4, "dropout2d: input of shape \(x.shape) must be [N, C, H, W]")
+    require(p >= 0 && p <= 1, "dropout2d: probability \(p) must be in [0, 1]")
+    require(x.rank == 4, "dropout2d: input of shape \(x.shape) must be [N, C, H, W]")
     if !training || p == 0 { return x }
     return x * dropoutMask([x.shape[0], x.shape[1], 1, 1], p: p)
 }
@@ -34,7 +34,7 @@ public final class Dropout: Module, Layer {
 
     /// Dropout with drop probability p.
     public init(p: Float = 0.5) {
-        precondition(p >= 0 && p <= 1, "Dropout: probability \(p) must be in [0, 1]")
+        require(p >= 0 && p <= 1, "Dropout: probability \(p) must be in [0, 1]")
         self.p = p
         super.init()
     }
@@ -51,7 +51,7 @@ public final class Dropout2d: Module, Layer {
 
     /// Channel dropout with drop probability p.
     public init(p: Float = 0.5) {
-        precondition(p >= 0 && p <= 1, "Dropout2d: probability \(p) must be in [0, 1]")
+        require(p >= 0 && p <= 1, "Dropout2d: probability \(p) must be in [0, 1]")
         self.p = p
         super.init()
     }

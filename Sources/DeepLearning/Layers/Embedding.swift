@@ -13,9 +13,9 @@ public final class Embedding: Module, Layer {
 
     /// A table of `numEmbeddings` vectors of length `embeddingDim`, as `nn.Embedding(num, dim, padding_idx)`.
     public init(_ numEmbeddings: Int, _ embeddingDim: Int, paddingIdx: Int? = nil) {
-        precondition(numEmbeddings > 0 && embeddingDim > 0, "Embedding(\(numEmbeddings), \(embeddingDim)): sizes must be positive")
+        require(numEmbeddings > 0 && embeddingDim > 0, "Embedding(\(numEmbeddings), \(embeddingDim)): sizes must be positive")
         if let p = paddingIdx {
-            precondition(p >= -numEmbeddings && p < numEmbeddings,
+            require(p >= -numEmbeddings && p < numEmbeddings,
                          "Embedding(\(numEmbeddings), \(embeddingDim)): paddingIdx \(p) out of range for \(numEmbeddings) embeddings")
         }
         self.numEmbeddings = numEmbeddings
@@ -37,11 +37,11 @@ public final class Embedding: Module, Layer {
 /// indices.shape + [D], as `torch.nn.functional.embedding`. The gradient of `weight` adds each output row's
 /// gradient into the row it came from (repeated indices accumulate), except for row `paddingIdx`.
 public func embedding(_ indices: Tensor, weight: Tensor, paddingIdx: Int? = nil) -> Tensor {
-    precondition(weight.rank == 2, "embedding: weight of shape \(weight.shape) must have rank 2")
+    require(weight.rank == 2, "embedding: weight of shape \(weight.shape) must have rank 2")
     let (rows, dim) = (weight.shape[0], weight.shape[1])
     let idx = indices.scalars.map { v -> Int in
         let i = Int(v)
-        precondition(Float(i) == v && i >= 0 && i < rows,
+        require(Float(i) == v && i >= 0 && i < rows,
                      "Embedding(\(rows), \(dim)): index \(v) in indices of shape \(indices.shape) is not in 0..<\(rows)")
         return i
     }

@@ -17,7 +17,7 @@ public final class Linear: Module {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        precondition(x.shape.last == inFeatures, "Linear(\(inFeatures), \(outFeatures)): input of shape \(x.shape) has \(x.shape.last ?? 0) features, expected \(inFeatures)")
+        require(x.shape.last == inFeatures, "Linear(\(inFeatures), \(outFeatures)): input of shape \(x.shape) has \(x.shape.last ?? 0) features, expected \(inFeatures)")
         return linear(x, weight: weight, bias: bias)
     }
 }

@@ -138,15 +138,15 @@ extension Tensor {
     /// Overwrites this tensor's elements in place with `values` (same shape), visible through every copy
     /// of this tensor: how optimizers and checkpoint loading update parameters, as PyTorch's in-place ops.
     public func assign(_ values: Tensor) {
-        precondition(values.shape == shape, "assign: shapes \(values.shape) and \(shape) differ")
-        precondition(isContiguous, "assign: the target of shape \(shape) is not contiguous")
+        require(values.shape == shape, "assign: shapes \(values.shape) and \(shape) differ")
+        require(isContiguous, "assign: the target of shape \(shape) is not contiguous")
         let v = values.contiguous()
         pointer.update(from: v.pointer, count: count)
     }
 
     /// The elements as a mutable buffer, for in-place kernels (optimizer updates). Contiguous tensors only.
     public func withUnsafeMutableElements<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
-        precondition(isContiguous, "withUnsafeMutableElements: tensor of shape \(shape) is not contiguous")
+        require(isContiguous, "withUnsafeMutableElements: tensor of shape \(shape) is not contiguous")
         return try body(UnsafeMutableBufferPointer(start: pointer, count: count))
     }
 }

@@ -17,7 +17,7 @@ public class RecurrentCell: Module {
     let kind: RecurrentKind
 
     init(kind: RecurrentKind, inputSize: Int, hiddenSize: Int, bias: Bool) {
-        precondition(inputSize > 0 && hiddenSize > 0, "recurrent cell: sizes \(inputSize), \(hiddenSize) must be positive")
+        require(inputSize > 0 && hiddenSize > 0, "recurrent cell: sizes \(inputSize), \(hiddenSize) must be positive")
         let w = RecurrentWeights(gates: kind.gateCount, inputSize: inputSize, hiddenSize: hiddenSize, bias: bias)
         (weightIh, weightHh, biasIh, biasHh) = (w.weightIh, w.weightHh, w.biasIh, w.biasHh)
         (self.inputSize, self.hiddenSize, self.kind) = (inputSize, hiddenSize, kind)
@@ -26,9 +26,9 @@ public class RecurrentCell: Module {
 
     /// One step: input [N, inputSize] (or [inputSize]), h and c [N, H] (or [H]), zeros when nil.
     func step(_ input: Tensor, h: Tensor?, c: Tensor?) -> (h: Tensor, c: Tensor?) {
-        precondition(input.rank == 1 || input.rank == 2,
+        require(input.rank == 1 || input.rank == 2,
                      "\(self): input of shape \(input.shape) must have rank 2 (or 1 for an unbatched input)")
-        precondition(input.shape.last == inputSize,
+        require(input.shape.last == inputSize,
                      "\(self): input of shape \(input.shape) has \(input.shape.last!) features, expected \(inputSize)")
         let batched = input.rank == 2
         let x = batched ? input.unsqueezed(at: 0) : input.reshaped(to: [1, 1, inputSize])
@@ -36,7 +36,7 @@ public class RecurrentCell: Module {
         let stateShape = batched ? [batch, hiddenSize] : [hiddenSize]
         func state(_ s: Tensor?, _ name: String) -> Tensor? {
             guard let s else { return nil }
-            precondition(s.shape == stateShape, "\(self): \(name) of shape \(s.shape) for input of shape \(input.shape), expected \(stateShape)")
+            require(s.shape == stateShape, "\(self): \(name) of shape \(s.shape) for input of shape \(input.shape), expected \(stateShape)")
             return batched ? s : s.unsqueezed(at: 0)
         }
         let pass = Tensor.recurrence(kind, input: x, h0: state(h, "hidden state"), c0: state(c, "cell state"),

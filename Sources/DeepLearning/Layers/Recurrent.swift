@@ -71,8 +71,8 @@ public class RecurrentLayer: Module {
         }
         self.weights = weights
         super.init()
-        precondition(inputSize > 0 && hiddenSize > 0 && numLayers > 0, "\(self): sizes must be positive")
-        precondition(dropout >= 0 && dropout < 1, "\(self): dropout \(dropout) not in [0, 1)")
+        require(inputSize > 0 && hiddenSize > 0 && numLayers > 0, "\(self): sizes must be positive")
+        require(dropout >= 0 && dropout < 1, "\(self): dropout \(dropout) not in [0, 1)")
     }
 
     /// 1 or 2.
@@ -92,9 +92,9 @@ public class RecurrentLayer: Module {
     /// h0, c0 and the returned final states [layers·directions, N, H] ([layers·directions, H] unbatched),
     /// zeros when nil; output [T, N, directions·H] (batch first likewise).
     func run(_ input: Tensor, h0: Tensor?, c0: Tensor?) -> (output: Tensor, hN: Tensor, cN: Tensor?) {
-        precondition(input.rank == 2 || input.rank == 3,
+        require(input.rank == 2 || input.rank == 3,
                      "\(self): input of shape \(input.shape) must have rank 3 (or 2 for an unbatched sequence)")
-        precondition(input.shape.last == inputSize,
+        require(input.shape.last == inputSize,
                      "\(self): input of shape \(input.shape) has \(input.shape.last!) features, expected \(inputSize)")
         let batched = input.rank == 3
         var x = batched ? input : input.unsqueezed(at: 1)
@@ -103,7 +103,7 @@ public class RecurrentLayer: Module {
         let stateShape = batched ? [stack, batch, hiddenSize] : [stack, hiddenSize]
         func initial(_ state: Tensor?, _ name: String) -> Tensor? {
             guard let state else { return nil }
-            precondition(state.shape == stateShape,
+            require(state.shape == stateShape,
                          "\(self): \(name) of shape \(state.shape) for input of shape \(input.shape), expected \(stateShape)")
             return batched ? state : state.unsqueezed(at: 1)
         }

@@ -14,7 +14,7 @@ import Foundation
 /// Shapes: `probs` and `target` the same shape, values in [0, 1]; `weight` broadcasts to it. The result is
 /// a scalar, or that shape for `.none`.
 public func binaryCrossEntropy(_ probs: Tensor, _ target: Tensor, weight: Tensor? = nil, reduction: Reduction = .mean) -> Tensor {
-    precondition(probs.shape == target.shape,
+    require(probs.shape == target.shape,
                  "binaryCrossEntropy: target of shape \(target.shape) for input of shape \(probs.shape); they must match")
     let logP = probs.log().clamped(min: -100)
     let logNotP = (1 - probs).log().clamped(min: -100)
@@ -38,7 +38,7 @@ public func binaryCrossEntropy(_ probs: Tensor, _ target: Tensor, weight: Tensor
 /// the last (class) dimension, e.g. [C] for logits [N, C].
 public func binaryCrossEntropyWithLogits(_ logits: Tensor, _ target: Tensor, weight: Tensor? = nil, posWeight: Tensor? = nil,
                                          reduction: Reduction = .mean) -> Tensor {
-    precondition(logits.shape == target.shape,
+    require(logits.shape == target.shape,
                  "binaryCrossEntropyWithLogits: target of shape \(target.shape) for logits of shape \(logits.shape); they must match")
     let softplusNegX = (-logits).softplusForLoss()
     var loss: Tensor

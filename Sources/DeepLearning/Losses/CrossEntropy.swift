@@ -23,7 +23,7 @@ import Foundation
 /// `weight`: [C]. A class index outside 0..<C (other than `ignoreIndex`) is a programmer error.
 public func crossEntropy(_ logits: Tensor, _ target: Tensor, weight: Tensor? = nil, labelSmoothing: Float = 0,
                          ignoreIndex: Int? = nil, reduction: Reduction = .mean) -> Tensor {
-    precondition(labelSmoothing >= 0 && labelSmoothing <= 1,
+    require(labelSmoothing >= 0 && labelSmoothing <= 1,
                  "crossEntropy: labelSmoothing must lie in [0, 1], got \(labelSmoothing)")
     if target.shape == logits.shape && logits.rank >= 1 {
         return softTargetCrossEntropy(logits, target, weight: weight, labelSmoothing: labelSmoothing, reduction: reduction)
@@ -56,7 +56,7 @@ private func softTargetCrossEntropy(_ logits: Tensor, _ target: Tensor, weight: 
     if labelSmoothing > 0 { q = q * (1 - labelSmoothing) + labelSmoothing / Float(classes) }
     var terms = logits.logSoftmax(alongAxis: classAxis) * q
     if let weight {
-        precondition(weight.shape == [classes], "crossEntropy: weight of shape \(weight.shape) for \(classes) classes, expected [\(classes)]")
+        require(weight.shape == [classes], "crossEntropy: weight of shape \(weight.shape) for \(classes) classes, expected [\(classes)]")
         let trailing = logits.rank - classAxis - 1
         terms = terms * weight.reshaped(to: [classes] + Array(repeating: 1, count: trailing))
     }
@@ -76,13 +76,13 @@ struct ClassIndexBatch {
     let name: String
 
     init(_ input: Tensor, _ target: Tensor, weight: Tensor?, ignoreIndex: Int?, loss name: String) {
-        precondition(input.rank >= 1, "\(name): input must have a class axis, got shape \(input.shape)")
+        require(input.rank >= 1, "\(name): input must have a class axis, got shape \(input.shape)")
         let classes = input.rank == 1 ? input.shape[0] : input.shape[1]
         let expected = input.rank == 1 ? [] : [input.shape[0]] + input.shape.dropFirst(2)
-        precondition(target.shape == expected,
+        require(target.shape == expected,
                      "\(name): target of shape \(target.shape) for input of shape \(input.shape), expected \(expected)")
         if let weight {
-            precondition(weight.shape == [classes], "\(name): weight of shape \(weight.shape) for \(classes) classes, expected [\(classes)]")
+            require(weight.shape == [classes], "\(name): weight of shape \(weight.shape) for \(classes) classes, expected [\(classes)]")
         }
         switch input.rank {
         case 1: rows = input.reshaped(to: [1, classes])
@@ -91,9 +91,9 @@ struct ClassIndexBatch {
         }
         targets = target.scalars.map { value in
             let index = Int(exactly: value)
-            precondition(index != nil, "\(name): target \(value) is not a class index")
+            require(index != nil, "\(name): target \(value) is not a class index")
             if let ignoreIndex, index == ignoreIndex { return -1 }
-            precondition(index! >= 0 && index! < classes, "\(name): target class index \(index!) out of range for C = \(classes) classes")
+            require(index! >= 0 && index! < classes, "\(name): target class index \(index!) out of range for C = \(classes) classes")
             return index!
         }
         self.weight = weight?.scalars

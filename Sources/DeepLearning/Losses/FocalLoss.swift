@@ -14,7 +14,7 @@
 /// Shapes: `logits` and `target` the same shape (any); the result a scalar, or that shape for `.none`.
 public func sigmoidFocalLoss(_ logits: Tensor, _ target: Tensor, alpha: Float? = 0.25, gamma: Float = 2,
                              reduction: Reduction = .mean) -> Tensor {
-    precondition(logits.shape == target.shape,
+    require(logits.shape == target.shape,
                  "sigmoidFocalLoss: target of shape \(target.shape) for logits of shape \(logits.shape); they must match")
     let p = logits.sigmoid()
     let ce = binaryCrossEntropyWithLogits(logits, target, reduction: .none)
@@ -48,7 +48,7 @@ public func focalLoss(_ logits: Tensor, _ target: Tensor, alpha: Float? = nil, g
 public func focalLoss(_ logits: Tensor, _ target: Tensor, alpha: Tensor, gamma: Float = 2,
                       reduction: Reduction = .mean) -> Tensor {
     let classes = logits.rank >= 2 ? logits.shape[1] : 0
-    precondition(alpha.shape == [classes], "focalLoss: alpha of shape \(alpha.shape) for logits of shape \(logits.shape), expected [\(classes)]")
+    require(alpha.shape == [classes], "focalLoss: alpha of shape \(alpha.shape) for logits of shape \(logits.shape), expected [\(classes)]")
     let loss = multiClassFocalTerm(logits, target, gamma: gamma)
     let alphaT = alpha.indexSelect(alongAxis: 0, indices: target.reshaped(to: [-1])).reshaped(to: target.shape)
     return (loss * alphaT).reduced(by: reduction)
@@ -56,7 +56,7 @@ public func focalLoss(_ logits: Tensor, _ target: Tensor, alpha: Tensor, gamma: 
 
 /// −(1 − p_t)^γ log p_t for each target, in the target's shape.
 private func multiClassFocalTerm(_ logits: Tensor, _ target: Tensor, gamma: Float) -> Tensor {
-    precondition(logits.rank >= 2, "focalLoss: logits of shape \(logits.shape) need a batch and a class axis")
+    require(logits.rank >= 2, "focalLoss: logits of shape \(logits.shape) need a batch and a class axis")
     // Checks the shapes and the class indices (with this loss's name in the messages).
     _ = ClassIndexBatch(logits, target, weight: nil, ignoreIndex: nil, loss: "focalLoss")
     let logPt = logits.logSoftmax(alongAxis: 1).gathering(alongAxis: 1, indices: target.unsqueezed(at: 1)).squeezed(axis: 1)

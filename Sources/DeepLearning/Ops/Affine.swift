@@ -14,11 +14,11 @@ extension Tensor {
 /// Shapes: x [..., in], weight [out, in], bias [out] → y [..., out]. Backward: ∂x = G·W, ∂W = Gᵀ·x,
 /// ∂b = Σ_rows G, each one GEMM (or one reduction) straight into the parameter's own layout.
 public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
-    precondition(weight.rank == 2, "linear: weight of shape \(weight.shape) must be 2-D [out, in]")
+    require(weight.rank == 2, "linear: weight of shape \(weight.shape) must be 2-D [out, in]")
     let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
-    precondition(x.rank >= 1 && x.shape.last == inFeatures,
+    require(x.rank >= 1 && x.shape.last == inFeatures,
                  "linear: input of shape \(x.shape) × weight of shape \(weight.shape): inner dimensions \(x.shape.last ?? 0) and \(inFeatures) differ")
-    if let bias { precondition(bias.shape == [outFeatures], "linear: bias of shape \(bias.shape) for \(outFeatures) outputs") }
+    if let bias { require(bias.shape == [outFeatures], "linear: bias of shape \(bias.shape) for \(outFeatures) outputs") }
     let x2 = x.rowMatrix(), w = weight.rowMatrix()
     let rows = x2.shape[0]
     var out = Tensor(uninitialized: Array(x.shape.dropLast()) + [outFeatures])

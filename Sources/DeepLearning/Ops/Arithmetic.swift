@@ -130,7 +130,7 @@ extension Tensor {
     /// Adds `other` (same shape) into this tensor's storage, copying first if the storage is shared. No
     /// autograd; used for gradient accumulation and by optimizers.
     mutating func addInPlace(_ other: Tensor) {
-        precondition(shape == other.shape, "addInPlace: shapes \(shape) and \(other.shape) differ")
+        require(shape == other.shape, "addInPlace: shapes \(shape) and \(other.shape) differ")
         makeUniqueContiguous()
         let o = other.contiguous()
         Loops.zip(AddKernel(), pointer, 1, o.pointer, 1, pointer, count)

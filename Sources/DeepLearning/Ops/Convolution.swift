@@ -17,22 +17,22 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (In
         return conv2d(x.unsqueezed(at: 0), weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation,
                       groups: groups).squeezed(axis: 0)
     }
-    precondition(x.rank == 4, "conv2d: input of shape \(x.shape) must be [N, C, H, W] or [C, H, W]")
-    precondition(weight.rank == 4, "conv2d: weight of shape \(weight.shape) must be [outChannels, inChannels / groups, kh, kw]")
-    precondition(groups >= 1, "conv2d: groups must be >= 1, got \(groups)")
-    precondition(stride.0 >= 1 && stride.1 >= 1, "conv2d: stride \(stride) must be positive")
-    precondition(padding.0 >= 0 && padding.1 >= 0, "conv2d: padding \(padding) must not be negative")
-    precondition(dilation.0 >= 1 && dilation.1 >= 1, "conv2d: dilation \(dilation) must be positive")
+    require(x.rank == 4, "conv2d: input of shape \(x.shape) must be [N, C, H, W] or [C, H, W]")
+    require(weight.rank == 4, "conv2d: weight of shape \(weight.shape) must be [outChannels, inChannels / groups, kh, kw]")
+    require(groups >= 1, "conv2d: groups must be >= 1, got \(groups)")
+    require(stride.0 >= 1 && stride.1 >= 1, "conv2d: stride \(stride) must be positive")
+    require(padding.0 >= 0 && padding.1 >= 0, "conv2d: padding \(padding) must not be negative")
+    require(dilation.0 >= 1 && dilation.1 >= 1, "conv2d: dilation \(dilation) must be positive")
     let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (o, cg, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
-    precondition(o % groups == 0, "conv2d: weight of shape \(weight.shape) has \(o) output channels, not divisible by groups \(groups)")
-    precondition(c == cg * groups,
+    require(o % groups == 0, "conv2d: weight of shape \(weight.shape) has \(o) output channels, not divisible by groups \(groups)")
+    require(c == cg * groups,
                  "conv2d: input of shape \(x.shape) has \(c) channels, weight of shape \(weight.shape) with groups \(groups) expects \(cg * groups)")
-    if let bias { precondition(bias.shape == [o], "conv2d: bias of shape \(bias.shape) for weight of shape \(weight.shape), expected [\(o)]") }
+    if let bias { require(bias.shape == [o], "conv2d: bias of shape \(bias.shape) for weight of shape \(weight.shape), expected [\(o)]") }
     let geometry = WindowGeometry(channels: cg, height: h, width: w, kernelHeight: kh, kernelWidth: kw,
                                   strideH: stride.0, strideW: stride.1, padH: padding.0, padW: padding.1,
                                   dilationH: dilation.0, dilationW: dilation.1)
-    precondition(h + 2 * padding.0 >= dilation.0 * (kh - 1) + 1 && w + 2 * padding.1 >= dilation.1 * (kw - 1) + 1,
+    require(h + 2 * padding.0 >= dilation.0 * (kh - 1) + 1 && w + 2 * padding.1 >= dilation.1 * (kw - 1) + 1,
                  "conv2d: input of shape \(x.shape) with padding \(padding) is smaller than the kernel \([kh, kw]) with dilation \(dilation)")
     let conv = Convolution(geometry: geometry, batch: n, outChannels: o, groups: groups)
 

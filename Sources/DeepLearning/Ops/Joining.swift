@@ -3,11 +3,11 @@
 extension Tensor {
     /// Tensors joined along an existing axis (all other dimensions equal), as `torch.cat`.
     public static func concatenated(_ tensors: [Tensor], alongAxis axis: Int = 0) -> Tensor {
-        precondition(!tensors.isEmpty, "concatenated: no tensors")
+        require(!tensors.isEmpty, "concatenated: no tensors")
         let first = tensors[0]
         let a = first.normalizedAxis(axis, op: "concatenated")
         for t in tensors {
-            precondition(t.rank == first.rank && t.shape.indices.allSatisfy { $0 == a || t.shape[$0] == first.shape[$0] },
+            require(t.rank == first.rank && t.shape.indices.allSatisfy { $0 == a || t.shape[$0] == first.shape[$0] },
                          "concatenated: shapes \(tensors.map(\.shape)) differ outside axis \(axis)")
         }
         var shape = first.shape
@@ -34,15 +34,15 @@ extension Tensor {
 
     /// Tensors of equal shape joined along a new axis, as `torch.stack`.
     public static func stacked(_ tensors: [Tensor], alongAxis axis: Int = 0) -> Tensor {
-        precondition(!tensors.isEmpty, "stacked: no tensors")
-        precondition(tensors.allSatisfy { $0.shape == tensors[0].shape }, "stacked: shapes \(tensors.map(\.shape)) differ")
+        require(!tensors.isEmpty, "stacked: no tensors")
+        require(tensors.allSatisfy { $0.shape == tensors[0].shape }, "stacked: shapes \(tensors.map(\.shape)) differ")
         return concatenated(tensors.map { $0.unsqueezed(at: axis) }, alongAxis: axis)
     }
 
     /// Views of consecutive pieces along `axis` with the given sizes (which must add up to the dimension).
     public func split(sizes: [Int], alongAxis axis: Int = 0) -> [Tensor] {
         let a = normalizedAxis(axis, op: "split")
-        precondition(sizes.reduce(0, +) == shape[a], "split: sizes \(sizes) do not add up to \(shape[a]) (axis \(axis) of \(shape))")
+        require(sizes.reduce(0, +) == shape[a], "split: sizes \(sizes) do not add up to \(shape[a]) (axis \(axis) of \(shape))")
         var start = 0
         return sizes.map { n in
             defer { start += n }
@@ -61,7 +61,7 @@ extension Tensor {
     public func indexSelect(alongAxis axis: Int, indices: [Int]) -> Tensor {
         let a = normalizedAxis(axis, op: "indexSelect")
         let n = shape[a]
-        for i in indices { precondition(i >= 0 && i < n, "indexSelect: index \(i) out of range for axis \(axis) of shape \(shape)") }
+        for i in indices { require(i >= 0 && i < n, "indexSelect: index \(i) out of range for axis \(axis) of shape \(shape)") }
         let c = withNoGrad { contiguous() }
         let outer = shape[..<a].reduce(1, *), inner = shape[(a + 1)...].reduce(1, *)
         var outShape = shape
@@ -98,9 +98,9 @@ extension Tensor {
     /// `index` has this tensor's rank; its sizes may be smaller except along `axis`, where any size works.
     public func gathering(alongAxis axis: Int, indices index: Tensor) -> Tensor {
         let a = normalizedAxis(axis, op: "gathering")
-        precondition(index.rank == rank, "gathering: index of shape \(index.shape) for input of shape \(shape): ranks differ")
+        require(index.rank == rank, "gathering: index of shape \(index.shape) for input of shape \(shape): ranks differ")
         for d in 0..<rank where d != a {
-            precondition(index.shape[d] <= shape[d], "gathering: index of shape \(index.shape) larger than input \(shape) at axis \(d)")
+            require(index.shape[d] <= shape[d], "gathering: index of shape \(index.shape) larger than input \(shape) at axis \(d)")
         }
         let idx = index.scalars.map { Int($0) }
         let source = withNoGrad { contiguous() }
@@ -109,7 +109,7 @@ extension Tensor {
         // Position in the contiguous input of each output element.
         var positions = [Int](repeating: 0, count: idx.count)
         for (flat, i) in idx.enumerated() {
-            precondition(i >= 0 && i < shape[a], "gathering: index \(i) out of range for axis \(axis) of shape \(shape)")
+            require(i >= 0 && i < shape[a], "gathering: index \(i) out of range for axis \(axis) of shape \(shape)")
             var rem = flat, p = 0
             for d in 0..<rank {
                 p += (d == a ? i : rem / outStrides[d]) * inStrides[d]
@@ -134,9 +134,9 @@ extension Tensor {
     /// Constant padding: `padding[i] = (before, after)` elements added to dimension i (missing leading
     /// entries mean no padding), as `torch.nn.functional.pad` with mode "constant".
     public func padded(_ padding: [(before: Int, after: Int)], value: Float = 0) -> Tensor {
-        precondition(padding.count <= rank, "padded: \(padding.count) padding pairs for shape \(shape)")
+        require(padding.count <= rank, "padded: \(padding.count) padding pairs for shape \(shape)")
         let pads = Array(repeating: (before: 0, after: 0), count: rank - padding.count) + padding
-        precondition(pads.allSatisfy { $0.before >= 0 && $0.after >= 0 }, "padded: negative padding \(padding)")
+        require(pads.allSatisfy { $0.before >= 0 && $0.after >= 0 }, "padded: negative padding \(padding)")
         let outShape = zip(shape, pads).map { $0 + $1.before + $1.after }
         let out = Tensor.full(outShape, value)
         var view = out

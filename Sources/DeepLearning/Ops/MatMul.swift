@@ -17,16 +17,16 @@ extension Tensor {
     /// Shapes: [k]·[k] → []; [m, k]·[k] → [m]; [k]·[k, n] → [n]; [..., m, k]·[..., k, n] → [..., m, n] with
     /// the batch dimensions broadcast. Backward: ∂A = G·Bᵀ, ∂B = Aᵀ·G (summed over broadcast batches).
     public func matmul(_ other: Tensor) -> Tensor {
-        precondition(rank >= 1 && other.rank >= 1, "matmul: \(shape) × \(other.shape): operands must have at least one dimension")
+        require(rank >= 1 && other.rank >= 1, "matmul: \(shape) × \(other.shape): operands must have at least one dimension")
         if rank == 1 && other.rank == 1 {
-            precondition(shape[0] == other.shape[0], "matmul: \(shape) × \(other.shape): lengths \(shape[0]) and \(other.shape[0]) differ")
+            require(shape[0] == other.shape[0], "matmul: \(shape) × \(other.shape): lengths \(shape[0]) and \(other.shape[0]) differ")
             return unsqueezed(at: 0).matmul(other.unsqueezed(at: 1)).reshaped(to: [])
         }
         if rank == 1 { return unsqueezed(at: 0).matmul(other).squeezed(axis: -2) }
         if other.rank == 1 { return matmul(other.unsqueezed(at: 1)).squeezed(axis: -1) }
         let (m, k) = (shape[rank - 2], shape[rank - 1])
         let (k2, n) = (other.shape[other.rank - 2], other.shape[other.rank - 1])
-        precondition(k == k2, "matmul: \(shape) × \(other.shape): inner dimensions \(k) and \(k2) differ")
+        require(k == k2, "matmul: \(shape) × \(other.shape): inner dimensions \(k) and \(k2) differ")
         var out = Tensor.matmulForward(self, other, m: m, k: k, n: n)
         if Tensor.shouldRecord(self, other) {
             let a = self.detached(), b = other.detached()

@@ -14,15 +14,15 @@
 /// Backward (batch statistics): ∂x = γ/√(σ² + ε) · (∂y − mean(∂y) − x̂·mean(∂y·x̂)), ∂γ = Σ ∂y·x̂, ∂β = Σ ∂y.
 public func batchNorm(_ x: Tensor, runningMean: Tensor?, runningVar: Tensor?, weight: Tensor? = nil, bias: Tensor? = nil,
                       training: Bool = false, momentum: Float = 0.1, eps: Float = 1e-5) -> Tensor {
-    precondition(x.rank >= 2, "batchNorm: input of shape \(x.shape) must be [N, C, ...]")
+    require(x.rank >= 2, "batchNorm: input of shape \(x.shape) must be [N, C, ...]")
     let n = x.shape[0], c = x.shape[1], s = x.shape[2...].reduce(1, *)
     for (name, t) in [("weight", weight), ("bias", bias), ("runningMean", runningMean), ("runningVar", runningVar)] {
-        if let t { precondition(t.shape == [c], "batchNorm: \(name) of shape \(t.shape) for input of shape \(x.shape), expected [\(c)]") }
+        if let t { require(t.shape == [c], "batchNorm: \(name) of shape \(t.shape) for input of shape \(x.shape), expected [\(c)]") }
     }
-    precondition((runningMean == nil) == (runningVar == nil), "batchNorm: give both runningMean and runningVar or neither")
+    require((runningMean == nil) == (runningVar == nil), "batchNorm: give both runningMean and runningVar or neither")
     let useBatchStatistics = training || runningMean == nil
     let m = n * s
-    if training { precondition(m > 1, "batchNorm: expected more than 1 value per channel when training, got input of shape \(x.shape)") }
+    if training { require(m > 1, "batchNorm: expected more than 1 value per channel when training, got input of shape \(x.shape)") }
 
     let xc = withNoGrad { x.contiguous() }
     let mean: [Float], invStd: [Float]

@@ -5,18 +5,18 @@
 extension Tensor {
     /// The tensor as a contiguous [planes, H, W] buffer for a pooling op, with its leading shape.
     fileprivate func poolingInput(_ op: String) -> (Tensor, lead: [Int], height: Int, width: Int) {
-        precondition(rank == 3 || rank == 4, "\(op): input of shape \(shape) must be [N, C, H, W] or [C, H, W]")
+        require(rank == 3 || rank == 4, "\(op): input of shape \(shape) must be [N, C, H, W] or [C, H, W]")
         return (withNoGrad { contiguous() }, Array(shape.dropLast(2)), shape[rank - 2], shape[rank - 1])
     }
 }
 
 /// The output size of a window sliding over `size` elements; stops with a message when there is none.
 private func pooledSize(_ op: String, _ shape: [Int], size: Int, kernel: Int, stride: Int, padding: Int) -> Int {
-    precondition(kernel > 0 && stride > 0, "\(op): kernel size \(kernel) and stride \(stride) must be positive")
-    precondition(padding >= 0 && padding <= kernel / 2,
+    require(kernel > 0 && stride > 0, "\(op): kernel size \(kernel) and stride \(stride) must be positive")
+    require(padding >= 0 && padding <= kernel / 2,
                  "\(op): padding \(padding) must be between 0 and half the kernel size \(kernel)")
     let out = (size + 2 * padding - kernel) / stride + 1
-    precondition(size + 2 * padding >= kernel, "\(op): input of shape \(shape) is smaller than the kernel \(kernel) (padding \(padding))")
+    require(size + 2 * padding >= kernel, "\(op): input of shape \(shape) is smaller than the kernel \(kernel) (padding \(padding))")
     return out
 }
 
@@ -88,7 +88,7 @@ public func avgPool2d(_ x: Tensor, kernelSize: Int, stride: Int? = nil, padding:
 @_disfavoredOverload
 public func adaptiveAvgPool2d(_ x: Tensor, outputSize: (Int, Int)) -> Tensor {
     let (input, lead, h, w) = x.poolingInput("adaptiveAvgPool2d")
-    precondition(outputSize.0 > 0 && outputSize.1 > 0, "adaptiveAvgPool2d: output size \(outputSize) must be positive")
+    require(outputSize.0 > 0 && outputSize.1 > 0, "adaptiveAvgPool2d: output size \(outputSize) must be positive")
     let rows = Pooling.Windows(adaptiveSize: h, count: outputSize.0)
     let cols = Pooling.Windows(adaptiveSize: w, count: outputSize.1)
     return averagePooled(x, input, lead: lead, height: h, width: w, rows: rows, cols: cols, op: "adaptiveAvgPool2d") { r, c in

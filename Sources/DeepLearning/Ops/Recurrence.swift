@@ -104,9 +104,9 @@ extension Tensor {
                            reverse: Bool) -> RecurrentPass {
         let (steps, batch, inputSize) = (x.shape[0], x.shape[1], x.shape[2])
         let hidden = weightHh.shape[1], width = kind.gateCount * hidden
-        precondition(weightIh.shape == [width, inputSize] && weightHh.shape == [width, hidden],
+        require(weightIh.shape == [width, inputSize] && weightHh.shape == [width, hidden],
                       "\(kind.name): weights \(weightIh.shape), \(weightHh.shape) for input \(x.shape) and hidden size \(hidden)")
-        precondition((h0?.shape ?? [batch, hidden]) == [batch, hidden] && (c0?.shape ?? [batch, hidden]) == [batch, hidden]
+        require((h0?.shape ?? [batch, hidden]) == [batch, hidden] && (c0?.shape ?? [batch, hidden]) == [batch, hidden]
                       && (kind == .lstm || c0 == nil),
                       "\(kind.name): initial state \(h0?.shape ?? []) / \(c0?.shape ?? []) for batch \(batch) and hidden size \(hidden)")
         let (xc, wih, whh, h0c, c0c) = withNoGrad {

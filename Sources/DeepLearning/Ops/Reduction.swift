@@ -127,7 +127,7 @@ extension Tensor {
         let a = normalizedAxis(axis, op: op)
         let moved = withNoGrad { movingAxis(a, to: rank - 1).contiguous() }
         let n = shape[a]
-        precondition(n > 0, "\(op): axis \(axis) of shape \(shape) is empty")
+        require(n > 0, "\(op): axis \(axis) of shape \(shape) is empty")
         let rows = moved.count / n
         var out = Tensor(uninitialized: [rows])
         let src = moved.pointer

@@ -20,10 +20,10 @@ extension Tensor {
         var target = newShape
         if let i = newShape.firstIndex(of: -1) {
             let known = newShape.enumerated().filter { $0.offset != i }.reduce(1) { $0 * $1.element }
-            precondition(known > 0 && count % known == 0, "reshaped(to:): cannot reshape \(shape) to \(newShape)")
+            require(known > 0 && count % known == 0, "reshaped(to:): cannot reshape \(shape) to \(newShape)")
             target[i] = count / known
         }
-        precondition(target.reduce(1, *) == count, "reshaped(to:): cannot reshape \(shape) (\(count) elements) to \(newShape)")
+        require(target.reduce(1, *) == count, "reshaped(to:): cannot reshape \(shape) (\(count) elements) to \(newShape)")
         if target == shape { return self }
         if let strides = unitDimensionStrides(for: target) {
             // Only dimensions of size 1 added or removed: always a view, even of a non-contiguous tensor.
@@ -71,7 +71,7 @@ extension Tensor {
     /// The dimensions reordered: dimension i of the result is dimension `axes[i]` of this tensor.
     public func permuted(_ axes: [Int]) -> Tensor {
         let axes = axes.map { normalizedAxis($0, op: "permuted") }
-        precondition(axes.count == rank && Set(axes).count == rank, "permuted: \(axes) is not a permutation of the axes of \(shape)")
+        require(axes.count == rank && Set(axes).count == rank, "permuted: \(axes) is not a permutation of the axes of \(shape)")
         var out = Tensor(storage: storage, shape: axes.map { shape[$0] }, strides: axes.map { strides[$0] }, offset: offset)
         if Tensor.shouldRecord(self) {
             var inverse = [Int](repeating: 0, count: rank)
@@ -102,10 +102,10 @@ extension Tensor {
     /// without copying (stride 0). The gradient is summed back.
     public func expanded(to target: [Int]) -> Tensor {
         if target == shape { return self }
-        precondition(target.count >= rank, "expanded(to:): cannot expand \(shape) to \(target)")
+        require(target.count >= rank, "expanded(to:): cannot expand \(shape) to \(target)")
         for (i, d) in shape.enumerated() {
             let t = target[target.count - rank + i]
-            precondition(d == t || d == 1, "expanded(to:): cannot expand \(shape) to \(target)")
+            require(d == t || d == 1, "expanded(to:): cannot expand \(shape) to \(target)")
         }
         var out = Tensor(storage: storage, shape: target, strides: broadcastStrides(to: target), offset: offset)
         if Tensor.shouldRecord(self) {
@@ -119,7 +119,7 @@ extension Tensor {
     public func squeezed(axis: Int? = nil) -> Tensor {
         if let axis {
             let a = normalizedAxis(axis, op: "squeezed")
-            precondition(shape[a] == 1, "squeezed: axis \(axis) of shape \(shape) has size \(shape[a]), not 1")
+            require(shape[a] == 1, "squeezed: axis \(axis) of shape \(shape) has size \(shape[a]), not 1")
             var s = shape
             s.remove(at: a)
             return reshaped(to: s)
@@ -130,7 +130,7 @@ extension Tensor {
     /// A dimension of size 1 inserted at `axis` (negative counts from the end of the result).
     public func unsqueezed(at axis: Int) -> Tensor {
         let a = axis < 0 ? axis + rank + 1 : axis
-        precondition(a >= 0 && a <= rank, "unsqueezed: axis \(axis) out of range for shape \(shape)")
+        require(a >= 0 && a <= rank, "unsqueezed: axis \(axis) out of range for shape \(shape)")
         var s = shape
         s.insert(1, at: a)
         return reshaped(to: s)
@@ -139,8 +139,8 @@ extension Tensor {
     /// Elements `range` (every `step`-th) along `axis`, as a view.
     public func sliced(alongAxis axis: Int, _ range: Range<Int>, step: Int = 1) -> Tensor {
         let a = normalizedAxis(axis, op: "slice")
-        precondition(step > 0, "slice: step must be positive, got \(step)")
-        precondition(range.lowerBound >= 0 && range.upperBound <= shape[a],
+        require(step > 0, "slice: step must be positive, got \(step)")
+        require(range.lowerBound >= 0 && range.upperBound <= shape[a],
                      "slice: range \(range) out of bounds for axis \(axis) of shape \(shape)")
         var newShape = shape, newStrides = strides
         newShape[a] = (range.count + step - 1) / step
@@ -167,7 +167,7 @@ extension Tensor {
     /// Indexing as in NumPy: an integer removes its dimension, a range slices it, `.all` keeps it;
     /// missing trailing components mean `.all`. `x[0]`, `x[.all, 1]`, `x[.range(0..<4, step: 2)]`.
     public subscript(_ indices: TensorIndex...) -> Tensor {
-        precondition(indices.count <= rank, "subscript: \(indices.count) indices for shape \(shape)")
+        require(indices.count <= rank, "subscript: \(indices.count) indices for shape \(shape)")
         var out = self
         var axis = 0
         for index in indices {
@@ -180,7 +180,7 @@ extension Tensor {
             case let .index(i):
                 let n = out.shape[axis]
                 let j = i < 0 ? i + n : i
-                precondition(j >= 0 && j < n, "subscript: index \(i) out of range for axis \(axis) of shape \(out.shape)")
+                require(j >= 0 && j < n, "subscript: index \(i) out of range for axis \(axis) of shape \(out.shape)")
                 out = out.sliced(alongAxis: axis, j..<(j + 1)).squeezed(axis: axis)
             }
         }

@@ -29,7 +29,7 @@ public final class AdaGrad: StatefulOptimizer<AdaGrad.State> {
     /// AdaGrad over `parameters`, with PyTorch's defaults.
     public init(_ parameters: [Tensor], lr: Float = 0.01, lrDecay: Float = 0, weightDecay: Float = 0,
                 initialAccumulatorValue: Float = 0, eps: Float = 1e-10) {
-        precondition(lrDecay >= 0 && weightDecay >= 0 && initialAccumulatorValue >= 0 && eps >= 0,
+        require(lrDecay >= 0 && weightDecay >= 0 && initialAccumulatorValue >= 0 && eps >= 0,
                      "AdaGrad: lrDecay (\(lrDecay)), weightDecay (\(weightDecay)), initialAccumulatorValue (\(initialAccumulatorValue)) and eps (\(eps)) must be >= 0")
         self.lrDecay = lrDecay
         self.weightDecay = weightDecay

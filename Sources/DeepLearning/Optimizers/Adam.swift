@@ -51,8 +51,8 @@ public class Adam: StatefulOptimizer<Adam.State> {
 
     init(_ parameters: [Tensor], lr: Float, betas: (Float, Float), eps: Float, weightDecay: Float, amsgrad: Bool,
          decoupled: Bool, name: String) {
-        precondition((0..<1).contains(betas.0) && (0..<1).contains(betas.1), "\(name): betas \(betas) must lie in [0, 1)")
-        precondition(eps >= 0 && weightDecay >= 0, "\(name): eps (\(eps)) and weightDecay (\(weightDecay)) must be >= 0")
+        require((0..<1).contains(betas.0) && (0..<1).contains(betas.1), "\(name): betas \(betas) must lie in [0, 1)")
+        require(eps >= 0 && weightDecay >= 0, "\(name): eps (\(eps)) and weightDecay (\(weightDecay)) must be >= 0")
         beta1 = betas.0
         beta2 = betas.1
         self.eps = eps

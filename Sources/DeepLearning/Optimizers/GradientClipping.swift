@@ -9,7 +9,7 @@ import Foundation
 /// Parameters without a gradient are ignored. Call between `backward()` and `optimizer.step()`.
 @discardableResult
 public func clipGradNorm(_ parameters: [Tensor], maxNorm: Float, normType: Float = 2) -> Float {
-    precondition(normType > 0, "clipGradNorm: normType must be > 0, got \(normType)")
+    require(normType > 0, "clipGradNorm: normType must be > 0, got \(normType)")
     let grads = parameters.compactMap(\.grad)
     var total: Double = 0
     for g in grads {
@@ -37,7 +37,7 @@ public func clipGradNorm(_ parameters: [Tensor], maxNorm: Float, normType: Float
 /// Clamps every gradient element of `parameters` to [−clipValue, clipValue], as
 /// `torch.nn.utils.clip_grad_value_`.
 public func clipGradValue(_ parameters: [Tensor], clipValue: Float) {
-    precondition(clipValue >= 0, "clipGradValue: clipValue must be >= 0, got \(clipValue)")
+    require(clipValue >= 0, "clipGradValue: clipValue must be >= 0, got \(clipValue)")
     for p in parameters { p.mapGradInPlace(ClampKernel(lo: -clipValue, hi: clipValue)) }
 }
 

@@ -23,12 +23,12 @@ open class Optimizer {
         var seen = Set<ObjectIdentifier>()
         for (i, p) in parameters.enumerated() {
             guard let node = p.node, node.isLeaf else {
-                preconditionFailure("\(name): parameter \(i) of shape \(p.shape) is not a leaf that requires grad (call requiringGrad())")
+                failure("\(name): parameter \(i) of shape \(p.shape) is not a leaf that requires grad (call requiringGrad())")
             }
-            precondition(p.isContiguous, "\(name): parameter \(i) of shape \(p.shape) is not contiguous")
-            precondition(seen.insert(ObjectIdentifier(node)).inserted, "\(name): parameter \(i) of shape \(p.shape) appears more than once")
+            require(p.isContiguous, "\(name): parameter \(i) of shape \(p.shape) is not contiguous")
+            require(seen.insert(ObjectIdentifier(node)).inserted, "\(name): parameter \(i) of shape \(p.shape) appears more than once")
         }
-        precondition(learningRate >= 0, "\(name): learning rate must be >= 0, got \(learningRate)")
+        require(learningRate >= 0, "\(name): learning rate must be >= 0, got \(learningRate)")
         self.parameters = parameters
         self.learningRate = learningRate
     }
@@ -43,7 +43,7 @@ open class Optimizer {
         stepCount += 1
         for (i, p) in parameters.enumerated() {
             guard let g = p.grad else { continue }
-            precondition(g.shape == p.shape, "\(type(of: self)).step: gradient of shape \(g.shape) for parameter \(i) of shape \(p.shape)")
+            require(g.shape == p.shape, "\(type(of: self)).step: gradient of shape \(g.shape) for parameter \(i) of shape \(p.shape)")
             update(i, gradient: g)
         }
     }

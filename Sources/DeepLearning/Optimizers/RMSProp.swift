@@ -40,7 +40,7 @@ public final class RMSProp: StatefulOptimizer<RMSProp.State> {
     /// RMSProp over `parameters`, with PyTorch's defaults.
     public init(_ parameters: [Tensor], lr: Float = 0.01, alpha: Float = 0.99, eps: Float = 1e-8, weightDecay: Float = 0,
                 momentum: Float = 0, centered: Bool = false) {
-        precondition(alpha >= 0 && eps >= 0 && weightDecay >= 0 && momentum >= 0,
+        require(alpha >= 0 && eps >= 0 && weightDecay >= 0 && momentum >= 0,
                      "RMSProp: alpha (\(alpha)), eps (\(eps)), weightDecay (\(weightDecay)) and momentum (\(momentum)) must be >= 0")
         self.alpha = alpha
         self.eps = eps

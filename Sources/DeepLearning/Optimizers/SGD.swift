@@ -31,8 +31,8 @@ public final class SGD: StatefulOptimizer<SGD.State> {
     /// SGD over `parameters` with learning rate η = `lr`; PyTorch's defaults for the rest.
     public init(_ parameters: [Tensor], lr: Float, momentum: Float = 0, dampening: Float = 0, weightDecay: Float = 0,
                 nesterov: Bool = false) {
-        precondition(momentum >= 0 && weightDecay >= 0, "SGD: momentum (\(momentum)) and weightDecay (\(weightDecay)) must be >= 0")
-        precondition(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov momentum requires momentum > 0 and dampening = 0")
+        require(momentum >= 0 && weightDecay >= 0, "SGD: momentum (\(momentum)) and weightDecay (\(weightDecay)) must be >= 0")
+        require(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov momentum requires momentum > 0 and dampening = 0")
         self.momentum = momentum
         self.dampening = dampening
         self.weightDecay = weightDecay

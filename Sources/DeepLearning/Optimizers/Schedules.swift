@@ -23,7 +23,7 @@ public struct StepLR: LearningRateSchedule {
 
     /// η₀ = `initial`, multiplied by γ every `stepSize` steps.
     public init(initial: Float, stepSize: Int, gamma: Float = 0.1) {
-        precondition(stepSize > 0, "StepLR: stepSize must be > 0, got \(stepSize)")
+        require(stepSize > 0, "StepLR: stepSize must be > 0, got \(stepSize)")
         self.initial = initial
         self.stepSize = stepSize
         self.gamma = gamma
@@ -59,7 +59,7 @@ public struct CosineAnnealingLR: LearningRateSchedule {
 
     /// From η₀ = `initial` down to `etaMin` over `tMax` steps.
     public init(initial: Float, tMax: Int, etaMin: Float = 0) {
-        precondition(tMax > 0, "CosineAnnealingLR: tMax must be > 0, got \(tMax)")
+        require(tMax > 0, "CosineAnnealingLR: tMax must be > 0, got \(tMax)")
         self.initial = initial
         self.tMax = tMax
         self.etaMin = etaMin
@@ -86,10 +86,10 @@ public struct LinearWarmup: LearningRateSchedule {
 
     /// A warm-up over `steps` steps from `startFactor`·after(0) (1/`steps` by default), then `after`.
     public init(steps: Int, startFactor: Float? = nil, then after: any LearningRateSchedule) {
-        precondition(steps > 0, "LinearWarmup: steps must be > 0, got \(steps)")
+        require(steps > 0, "LinearWarmup: steps must be > 0, got \(steps)")
         self.steps = steps
         self.startFactor = startFactor ?? 1 / Float(steps)
-        precondition(self.startFactor >= 0 && self.startFactor <= 1, "LinearWarmup: startFactor must lie in [0, 1], got \(self.startFactor)")
+        require(self.startFactor >= 0 && self.startFactor <= 1, "LinearWarmup: startFactor must lie in [0, 1], got \(self.startFactor)")
         self.after = after
     }
 

@@ -15,14 +15,14 @@ extension PNG {
     public static func grid(gray images: [[UInt8]], rows: Int, cols: Int, size: Int,
                             padding: Int = 2, scale: Int = 1, background: UInt8 = 128)
         -> (pixels: [UInt8], width: Int, height: Int) {
-        precondition(rows > 0 && cols > 0 && size > 0 && padding >= 0 && scale > 0, "PNG.grid: bad layout")
-        precondition(images.count <= rows * cols, "PNG.grid: \(images.count) images do not fit in \(rows)x\(cols)")
+        require(rows > 0 && cols > 0 && size > 0 && padding >= 0 && scale > 0, "PNG.grid: bad layout")
+        require(images.count <= rows * cols, "PNG.grid: \(images.count) images do not fit in \(rows)x\(cols)")
         let cell = size + padding
         let width = (cols * cell + padding) * scale
         let height = (rows * cell + padding) * scale
         var pixels = [UInt8](repeating: background, count: width * height)
         for (index, image) in images.enumerated() {
-            precondition(image.count == size * size, "PNG.grid: image \(index) has \(image.count) bytes, expected \(size * size)")
+            require(image.count == size * size, "PNG.grid: image \(index) has \(image.count) bytes, expected \(size * size)")
             let left = (padding + (index % cols) * cell) * scale
             let top = (padding + (index / cols) * cell) * scale
             for y in 0 ..< size * scale {

@@ -10,7 +10,7 @@ public enum PNG {
     /// - Parameter rgb: `width * height * 3` bytes, row-major, R G B for each pixel.
     /// - Precondition: `width` and `height` are positive and `rgb` has the right size.
     public static func encode(rgb: [UInt8], width: Int, height: Int) -> [UInt8] {
-        precondition(rgb.count == width * height * 3, "PNG.encode(rgb:): expected \(width * height * 3) bytes, got \(rgb.count)")
+        require(rgb.count == width * height * 3, "PNG.encode(rgb:): expected \(width * height * 3) bytes, got \(rgb.count)")
         return encode(pixels: rgb, width: width, height: height, channels: 3, colorType: 2)
     }
 
@@ -18,7 +18,7 @@ public enum PNG {
     /// - Parameter gray: `width * height` bytes, row-major.
     /// - Precondition: `width` and `height` are positive and `gray` has the right size.
     public static func encode(gray: [UInt8], width: Int, height: Int) -> [UInt8] {
-        precondition(gray.count == width * height, "PNG.encode(gray:): expected \(width * height) bytes, got \(gray.count)")
+        require(gray.count == width * height, "PNG.encode(gray:): expected \(width * height) bytes, got \(gray.count)")
         return encode(pixels: gray, width: width, height: height, channels: 1, colorType: 0)
     }
 
@@ -38,7 +38,7 @@ public enum PNG {
     public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
     private static func encode(pixels: [UInt8], width: Int, height: Int, channels: Int, colorType: UInt8) -> [UInt8] {
-        precondition(width > 0 && height > 0, "PNG images must be at least 1x1, got \(width)x\(height)")
+        require(width > 0 && height > 0, "PNG images must be at least 1x1, got \(width)x\(height)")
 
         // Raw scanlines: a filter-type byte (0 = none) before each row.
         let rowBytes = width * channels
@@ -82,7 +82,7 @@ public enum PNG {
                 compress2(out.baseAddress, &capacity, input.baseAddress, UInt(input.count), Z_DEFAULT_COMPRESSION)
             }
         }
-        precondition(status == Z_OK, "zlib compress2 failed with status \(status)")
+        require(status == Z_OK, "zlib compress2 failed with status \(status)")
         output.removeLast(output.count - Int(capacity))
         return output
     }

@@ -47,7 +47,7 @@ public struct LinePlot: Sendable {
     /// Adds a named series of points, drawn in the next colour of the palette.
     /// - Precondition: `x` and `y` have the same length.
     public mutating func add(series name: String, x: [Double], y: [Double]) {
-        precondition(x.count == y.count, "LinePlot.add: series \"\(name)\" has \(x.count) x values but \(y.count) y values")
+        require(x.count == y.count, "LinePlot.add: series \"\(name)\" has \(x.count) x values but \(y.count) y values")
         series.append(Series(name: name, x: x, y: y))
     }
 
@@ -71,7 +71,7 @@ public struct LinePlot: Sendable {
     /// Renders the chart as `width * height * 3` RGB bytes.
     /// - Precondition: the image is at least 160x120 pixels.
     public func render(width: Int = 640, height: Int = 400) -> [UInt8] {
-        precondition(width >= 160 && height >= 120, "LinePlot needs at least 160x120 pixels, got \(width)x\(height)")
+        require(width >= 160 && height >= 120, "LinePlot needs at least 160x120 pixels, got \(width)x\(height)")
         let s = max(1, min(width / 640, height / 400))  // font pixel size
         let pad = 8 * s
         let tickLength = 4 * s

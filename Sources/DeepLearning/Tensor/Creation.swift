@@ -6,8 +6,8 @@ extension Tensor {
 
     /// A tensor with the given elements in row-major order and the given shape.
     public init(_ scalars: [Float], shape: [Int]) {
-        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor(_:shape:): negative dimension in \(shape)")
-        precondition(scalars.count == shape.reduce(1, *),
+        require(shape.allSatisfy { $0 >= 0 }, "Tensor(_:shape:): negative dimension in \(shape)")
+        require(scalars.count == shape.reduce(1, *),
                      "Tensor(_:shape:): \(scalars.count) elements do not fill shape \(shape)")
         self.init(shape: shape) { p, n in scalars.withUnsafeBufferPointer { p.update(from: $0.baseAddress!, count: n) } }
     }
@@ -18,7 +18,7 @@ extension Tensor {
     /// A 2-D tensor from rows of equal length.
     public init(_ rows: [[Float]]) {
         let width = rows.first?.count ?? 0
-        precondition(rows.allSatisfy { $0.count == width }, "Tensor(_:): rows have different lengths")
+        require(rows.allSatisfy { $0.count == width }, "Tensor(_:): rows have different lengths")
         self.init(rows.flatMap { $0 }, shape: [rows.count, width])
     }
 
@@ -57,14 +57,14 @@ extension Tensor {
 
     /// Values from `start` (inclusive) to `end` (exclusive) spaced by `step`, like `torch.arange`.
     public static func arange(_ start: Float, _ end: Float, step: Float = 1) -> Tensor {
-        precondition(step != 0, "arange: step must not be 0")
+        require(step != 0, "arange: step must not be 0")
         let n = Swift.max(0, Int((Double(end - start) / Double(step)).rounded(.up)))
         return Tensor(shape: [n]) { p, n in for i in 0..<n { p[i] = start + Float(i) * step } }
     }
 
     /// `count` evenly spaced values from `start` to `end`, both included, like `torch.linspace`.
     public static func linspace(_ start: Float, _ end: Float, count: Int) -> Tensor {
-        precondition(count >= 0, "linspace: count must be >= 0, got \(count)")
+        require(count >= 0, "linspace: count must be >= 0, got \(count)")
         return Tensor(shape: [count]) { p, n in
             let step = n > 1 ? (Double(end) - Double(start)) / Double(n - 1) : 0
             for i in 0..<n { p[i] = Float(Double(start) + Double(i) * step) }

@@ -7,7 +7,7 @@ extension Tensor {
         for i in 0..<n {
             let da = i < n - a.count ? 1 : a[i - (n - a.count)]
             let db = i < n - b.count ? 1 : b[i - (n - b.count)]
-            precondition(da == db || da == 1 || db == 1, "\(op): shapes \(a) and \(b) cannot be broadcast together")
+            require(da == db || da == 1 || db == 1, "\(op): shapes \(a) and \(b) cannot be broadcast together")
             out[i] = da == 1 ? db : da
         }
         return out
@@ -25,7 +25,7 @@ extension Tensor {
     func normalizedAxis(_ axis: Int, op: String, rank r: Int? = nil) -> Int {
         let r = r ?? rank
         let a = axis < 0 ? axis + r : axis
-        precondition(a >= 0 && a < Swift.max(r, 1), "\(op): axis \(axis) out of range for shape \(shape)")
+        require(a >= 0 && a < Swift.max(r, 1), "\(op): axis \(axis) out of range for shape \(shape)")
         return a
     }
 
@@ -33,7 +33,7 @@ extension Tensor {
     public func sum(toShape target: [Int]) -> Tensor {
         if shape == target { return self }
         let lead = rank - target.count
-        precondition(lead >= 0, "sum(toShape:): cannot reduce \(shape) to \(target)")
+        require(lead >= 0, "sum(toShape:): cannot reduce \(shape) to \(target)")
         var axes = Array(0..<lead)
         for (i, d) in target.enumerated() where d == 1 && shape[lead + i] != 1 { axes.append(lead + i) }
         return sum(alongAxes: axes, keepDims: false).reshaped(to: target)

@@ -113,7 +113,7 @@ public struct Tensor {
 
     /// The value of a one-element tensor.
     public var item: Float {
-        precondition(count == 1, "item: tensor of shape \(shape) has \(count) elements, expected 1")
+        require(count == 1, "item: tensor of shape \(shape) has \(count) elements, expected 1")
         return storage.base[offset]
     }
 
@@ -130,10 +130,10 @@ public struct Tensor {
     }
 
     private func elementOffset(_ index: [Int], op: String) -> Int {
-        precondition(index.count == rank, "\(op): index \(index) has \(index.count) components for shape \(shape)")
+        require(index.count == rank, "\(op): index \(index) has \(index.count) components for shape \(shape)")
         var o = offset
         for (d, i) in index.enumerated() {
-            precondition(i >= 0 && i < shape[d], "\(op): index \(index) out of range for shape \(shape)")
+            require(i >= 0 && i < shape[d], "\(op): index \(index) out of range for shape \(shape)")
             o += i * strides[d]
         }
         return o
