@@ -1,6 +1,6 @@
 """The training-step benchmarks of `deep bench`, in PyTorch, for a ratio on the same machine.
 
-    python3 Benchmarks/reference/torch_bench.py [mlp|lenet|lstm|gru|all]
+    python3 Benchmarks/reference/torch_bench.py [mlp|lenet|lstm|gru|transformer|all]
 
 Prints one line per case in the same format as `deep bench`: `torch <case> ... steps_per_s=X threads=N`, the
 best of 1 and 2 threads (2-thread runs collapse when the machine is busy, so we keep PyTorch's better figure).
@@ -75,11 +75,28 @@ def recurrent(kind):
     return step
 
 
+def transformer():
+    torch.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(128, 4, dim_feedforward=512, dropout=0.0, batch_first=True)
+    encoder = nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+    head = nn.Linear(128, 10)
+    opt = torch.optim.Adam(list(encoder.parameters()) + list(head.parameters()), lr=1e-3)
+    x, y = torch.randn(16, 64, 128), torch.randint(0, 10, (16,))  # [batch, seq, feature]
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = nn.functional.cross_entropy(head(encoder(x).mean(dim=1)), y)
+        loss.backward()
+        opt.step()
+    return step
+
+
 CASES = {
     "mlp": [("mlp batch=64", lambda: mlp(64)), ("mlp batch=256", lambda: mlp(256))],
     "lenet": [("lenet batch=64", lambda: lenet(64))],
     "lstm": [("lstm seq=50 batch=32 hidden=128", lambda: recurrent("lstm"))],
     "gru": [("gru seq=50 batch=32 hidden=128", lambda: recurrent("gru"))],
+    "transformer": [("transformer layers=2 d=128 heads=4 ff=512 batch=16 seq=64", transformer)],
 }
 
 if __name__ == "__main__":

@@ -96,12 +96,10 @@ public final class MultiheadAttention: Module {
         require(key.shape[batchAxis] == n && value.shape[batchAxis] == n, "\(name): \(shapes): batch sizes differ")
         require(value.shape[seqAxis] == s, "\(name): \(shapes): key and value have \(s) and \(value.shape[seqAxis]) positions")
 
-        // Projections in the inputs' own layout, then a view [N, H, length, headDim] of each.
+        // Projections in the inputs' own layout [.., .., H, headDim], then a view [N, H, length, headDim] of each.
         let (q, k, v) = project(query, key, value)
         let order = batchFirst ? [0, 2, 1, 3] : [1, 2, 0, 3]
-        func heads(_ t: Tensor) -> Tensor {
-            t.reshaped(to: Array(t.shape.dropLast()) + [numHeads, headDim]).permuted(order)
-        }
+        func heads(_ t: Tensor) -> Tensor { t.permuted(order) }
         let mask = combinedMask(keyPaddingMask: keyPaddingMask, attnMask: attnMask, isCausal: isCausal, l: l, n: n, s: s, shapes: shapes)
         let causalFlag = isCausal && attnMask == nil && keyPaddingMask == nil
         let p = isTraining ? dropout : 0
@@ -118,23 +116,26 @@ public final class MultiheadAttention: Module {
         return (outProj(merged), weights)
     }
 
-    /// The query, key and value projections: one product when the three inputs are the same tensor.
+    /// The query, key and value projections, each split into heads [.., .., H, headDim] (views, no copy): one
+    /// product when the three inputs are the same tensor.
     private func project(_ query: Tensor, _ key: Tensor, _ value: Tensor) -> (Tensor, Tensor, Tensor) {
         let e = embedDim
+        func split(_ t: Tensor) -> Tensor { t.reshaped(to: Array(t.shape.dropLast()) + [numHeads, headDim]) }
         let biases = (0..<3).map { i in inProjBias.map { $0.sliced(alongAxis: 0, (i * e)..<((i + 1) * e)) } }
         guard let w = inProjWeight else {
-            return (linear(query, weight: qProjWeight!, bias: biases[0]), linear(key, weight: kProjWeight!, bias: biases[1]),
-                    linear(value, weight: vProjWeight!, bias: biases[2]))
+            return (split(linear(query, weight: qProjWeight!, bias: biases[0])), split(linear(key, weight: kProjWeight!, bias: biases[1])),
+                    split(linear(value, weight: vProjWeight!, bias: biases[2])))
         }
         if query === key && key === value {
             let all = linear(query, weight: w, bias: inProjBias)
-            let split = all.reshaped(to: Array(all.shape.dropLast()) + [3, e])
-            let parts = (0..<3).map { i in split.sliced(alongAxis: split.rank - 2, i..<(i + 1)).squeezed(axis: split.rank - 2) }
-            return (parts[0], parts[1], parts[2])
+            let parts = all.reshaped(to: Array(all.shape.dropLast()) + [3, numHeads, headDim])
+            let axis = parts.rank - 3
+            func part(_ i: Int) -> Tensor { parts.sliced(alongAxis: axis, i..<(i + 1)).squeezed(axis: axis) }
+            return (part(0), part(1), part(2))
         }
         let weights = (0..<3).map { i in w.sliced(alongAxis: 0, (i * e)..<((i + 1) * e)) }
-        return (linear(query, weight: weights[0], bias: biases[0]), linear(key, weight: weights[1], bias: biases[1]),
-                linear(value, weight: weights[2], bias: biases[2]))
+        return (split(linear(query, weight: weights[0], bias: biases[0])), split(linear(key, weight: weights[1], bias: biases[1])),
+                split(linear(value, weight: weights[2], bias: biases[2])))
     }
 
     /// The attention and key-padding masks as one additive mask broadcasting to [N, H, L, S].
