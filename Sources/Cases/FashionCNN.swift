@@ -6,7 +6,7 @@ public enum FashionCNN: ClassifierPracticeCase {
     public static let info = CaseInfo(
         name: "fashion-cnn",
         idea: "CNN with batch normalization and dropout",
-        data: "Fashion-MNIST clothing images, 28×28 (--data-dir, or Debian's dataset-fashion-mnist)",
+        data: "Fashion-MNIST clothing images, 28×28 (Debian's dataset-fashion-mnist, installed by make deps; or --data-dir)",
         target: "≥ 91% test accuracy",
         defaults: TrainOptions(epochs: 10, batchSize: 64, learningRate: 1e-3, optimizer: "adam"),
         extras: [.dataDir])
