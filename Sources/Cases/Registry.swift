@@ -5,7 +5,7 @@ import DeepLearning
 public enum PracticeCases {
     public static let all: [any PracticeCase.Type] = [
         MNISTMLP.self, MNISTCNN.self, FashionCNN.self, DigitsMLP.self,
-        CharRNN.self, CharGRU.self, CharLSTM.self,
+        CharRNN.self, CharGRU.self, CharLSTM.self, CharTransformer.self,
     ]
 
     /// The case with this name.

@@ -82,26 +82,35 @@ func defaultsLine(_ info: CaseInfo) -> String {
 
 struct Sample: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Generate text with a trained character model.")
-    @Argument(help: "char-lstm, char-gru or char-rnn.") var name: String
+    @Argument(help: "char-lstm, char-gru, char-rnn or char-transformer.") var name: String
     @Option(help: "The model.safetensors (default runs/<case>/latest/model.safetensors).") var checkpoint: String?
     @Option(help: "Text to start from.") var prompt: String = "ROMEO:"
     @Option(parsing: .unconditional, help: "Characters to generate.") var length: Int = 500
     @Option(parsing: .unconditional, help: "Softmax temperature: below 1 is more conservative, above 1 more surprising.") var temperature: Float = 0.8
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Hidden size the model was trained with.") var hidden: Int?
-    @Option(parsing: .unconditional, help: "Recurrent layers the model was trained with.") var layers: Int?
+    @Option(parsing: .unconditional, help: "Recurrent or Transformer layers the model was trained with.") var layers: Int?
+    @Option(name: .customLong("seq-length"), parsing: .unconditional, help: "char-transformer: the context it was trained with.") var seqLength: Int?
 
     func run() throws {
         try reportingErrors {
-            guard let kind = CharRecurrent.Kind.allCases.first(where: { $0.caseName == name }) else {
-                throw CaseError("unknown character case \(name); choose char-lstm, char-gru or char-rnn")
-            }
             guard length >= 0, temperature > 0 else { throw CaseError("--length must be ≥ 0 and --temperature > 0") }
+            let file = checkpoint ?? Report.latestRun(of: name) + "/model.safetensors"
+            if name == CharTransformer.info.name {
+                var o = CharTransformer.defaults
+                if let hidden { o.hiddenSize = hidden }
+                if let layers { o.layers = layers }
+                if let seqLength { o.sequenceLength = seqLength }
+                print(try CharTransformer.sample(checkpoint: file, prompt: prompt, length: length, temperature: temperature, seed: seed, options: o))
+                return
+            }
+            guard let kind = CharRecurrent.Kind.allCases.first(where: { $0.caseName == name }) else {
+                throw CaseError("unknown character case \(name); choose char-lstm, char-gru, char-rnn or char-transformer")
+            }
             var o = CharRecurrent.defaults
             if let hidden { o.hiddenSize = hidden }
             if let layers { o.layers = layers }
-            print(try CharRecurrent.sample(kind, checkpoint: checkpoint ?? Report.latestRun(of: name) + "/model.safetensors", prompt: prompt,
-                                           length: length, temperature: temperature, seed: seed, options: o))
+            print(try CharRecurrent.sample(kind, checkpoint: file, prompt: prompt, length: length, temperature: temperature, seed: seed, options: o))
         }
     }
 }
