@@ -23,6 +23,9 @@ public final class DataLoader: Sequence {
     public let dropLast: Bool
     public let seed: UInt64
     public let transform: ((Tensor) -> Tensor)?
+    /// The order of each pass when given (a ``DistributedSampler`` in data-parallel training); `shuffle` and
+    /// `seed` are then unused, as PyTorch's `sampler` excludes `shuffle`.
+    public let sampler: (any Sampler)?
     /// Random augmentation of each batch of inputs (before `transform`).
     public let augmentation: (any BatchTransform)?
     /// Whether a second thread prepares the next batch while the current one is used.
@@ -31,8 +34,11 @@ public final class DataLoader: Sequence {
     public private(set) var epoch = 0
 
     public init(_ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, seed: UInt64 = 0, dropLast: Bool = false,
-                augmentation: (any BatchTransform)? = nil, transform: ((Tensor) -> Tensor)? = nil, prefetch: Bool = false) {
+                sampler: (any Sampler)? = nil, augmentation: (any BatchTransform)? = nil, transform: ((Tensor) -> Tensor)? = nil,
+                prefetch: Bool = false) {
         require(batchSize > 0, "DataLoader: batchSize must be positive, got \(batchSize)")
+        require(sampler == nil || !shuffle, "DataLoader: give either a sampler or shuffle: true, not both (as PyTorch)")
+        self.sampler = sampler
         self.dataset = dataset
         self.batchSize = batchSize
         self.shuffle = shuffle
@@ -44,10 +50,13 @@ public final class DataLoader: Sequence {
     }
 
     /// Number of batches in one pass.
-    public var count: Int { dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize }
+    public var count: Int {
+        let n = sampler?.count ?? dataset.count
+        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize
+    }
 
     public func makeIterator() -> AnyIterator<(Tensor, Tensor)> {
-        var order = Array(0..<dataset.count)
+        var order = sampler?.indices(epoch: epoch) ?? Array(0..<dataset.count)
         if shuffle {
             var g = RandomGenerator(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9)
             order.shuffle(using: &g)
