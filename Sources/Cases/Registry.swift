@@ -5,6 +5,7 @@ import DeepLearning
 public enum PracticeCases {
     public static let all: [any PracticeCase.Type] = [
         MNISTMLP.self, MNISTCNN.self, FashionCNN.self, DigitsMLP.self,
+        CIFARResNet.self, ResNetDepth.self,
         CharRNN.self, CharGRU.self, CharLSTM.self,
     ]
 
