@@ -1,6 +1,6 @@
 """The training-step benchmarks of `deep bench`, in PyTorch, for a ratio on the same machine.
 
-    python3 Benchmarks/reference/torch_bench.py [mlp|lenet|lstm|gru|transformer|all]
+    python3 Benchmarks/reference/torch_bench.py [mlp|lenet|lstm|gru|transformer|resnet|all]
 
 Prints one line per case in the same format as `deep bench`: `torch <case> ... steps_per_s=X threads=N`, the
 best of 1 and 2 threads (2-thread runs collapse when the machine is busy, so we keep PyTorch's better figure).
@@ -89,6 +89,41 @@ def transformer():
         loss.backward()
         opt.step()
     return step
+class BasicBlock(nn.Module):
+    """torchvision's BasicBlock (see Scripts/fixtures/resnet.py), projection shortcut when the shape changes."""
+
+    def __init__(self, inplanes, planes, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.downsample = None
+        if stride != 1 or inplanes != planes:
+            self.downsample = nn.Sequential(nn.Conv2d(inplanes, planes, 1, stride, bias=False), nn.BatchNorm2d(planes))
+
+    def forward(self, x):
+        out = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
+        return torch.relu(out + (x if self.downsample is None else self.downsample(x)))
+
+
+def cifar_resnet(blocks_per_stage, widths):
+    layers = [nn.Conv2d(3, widths[0], 3, 1, 1, bias=False), nn.BatchNorm2d(widths[0]), nn.ReLU()]
+    inplanes = widths[0]
+    for i, planes in enumerate(widths):
+        for j in range(blocks_per_stage):
+            layers.append(BasicBlock(inplanes, planes, 2 if i > 0 and j == 0 else 1))
+            inplanes = planes
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(inplanes, 10)]
+    return nn.Sequential(*layers)
+
+
+def resnet(widths, batch):
+    """Small: 3 basic blocks of 16 channels at batch 32; ResNet-20: 3 stages of 3 blocks (16/32/64) at batch 128."""
+    torch.manual_seed(0)
+    model = cifar_resnet(3, widths)
+    x, y = torch.randn(batch, 3, 32, 32), torch.randint(0, 10, (batch,))
+    return classifier_step(model, x, y, torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9))
 
 
 CASES = {
@@ -97,6 +132,8 @@ CASES = {
     "lstm": [("lstm seq=50 batch=32 hidden=128", lambda: recurrent("lstm"))],
     "gru": [("gru seq=50 batch=32 hidden=128", lambda: recurrent("gru"))],
     "transformer": [("transformer layers=2 d=128 heads=4 ff=512 batch=16 seq=64", transformer)],
+    "resnet": [("resnet small (3 blocks of 16) batch=32", lambda: resnet([16], 32)),
+               ("resnet20 batch=128", lambda: resnet([16, 32, 64], 128))],
 }
 
 if __name__ == "__main__":
@@ -110,4 +147,5 @@ if __name__ == "__main__":
                 torch.set_num_threads(threads)
                 results.append((best_steps_per_second(make()), threads))
             rate, threads = max(results)
-            print(f"torch {name} steps_per_s={rate:.1f} threads={threads}", flush=True)
+            images = f" images_per_s={rate * int(name.split('batch=')[1]):.1f}" if suite == "resnet" else ""
+            print(f"torch {name} steps_per_s={rate:.1f}{images} threads={threads}", flush=True)

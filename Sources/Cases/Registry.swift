@@ -4,8 +4,16 @@ import DeepLearning
 /// line here.
 public enum PracticeCases {
     public static let all: [any PracticeCase.Type] = [
-        MNISTMLP.self, MNISTCNN.self, FashionCNN.self, DigitsMLP.self,
-        CharRNN.self, CharGRU.self, CharLSTM.self, CharTransformer.self,
+        MNISTMLP.self,
+        MNISTCNN.self,
+        FashionCNN.self,
+        DigitsMLP.self,
+        CIFARResNet.self,
+        ResNetDepth.self,
+        CharRNN.self,
+        CharGRU.self,
+        CharLSTM.self,
+        CharTransformer.self,
     ]
 
     /// The case with this name.
