@@ -9,28 +9,24 @@ import DeepLearning
 /// `Data/mnist-classifier/mnist-cnn.safetensors` (its test accuracy and provenance are in Data/README.md).
 /// Its class probabilities give the Inception Score, its penultimate layer (the 128 ReLU features before the
 /// last Linear) the Fréchet distance. Images are [N, 1, 28, 28] with pixel values in [0, 1] (map a tanh
-/// generator's output with (x + 1) / 2); they are normalised as the classifier was trained.
+/// generator's output with (x + 1) / 2); they are normalised as the classifier was trained (``MNISTCNN/transform``).
 public final class MNISTSampleScorer {
     /// The bundled checkpoint, under Data/.
     public static let bundledCheckpoint = "mnist-classifier/mnist-cnn.safetensors"
 
-    /// The mnist-cnn network up to its penultimate layer: keys 0, 3 and 7 of its state dict.
-    let features = Sequential(
-        Conv2d(1, 16, kernelSize: 5, padding: 2), ReLU(), MaxPool2d(kernelSize: 2),
-        Conv2d(16, 32, kernelSize: 5), ReLU(), MaxPool2d(kernelSize: 2),
-        Flatten(), Linear(32 * 5 * 5, 128), ReLU())
-    /// Its last layer (key 10).
-    let head = Linear(128, 10)
+    /// The mnist-cnn network (``MNISTCNN/makeModel()``), in eval mode.
+    let model = MNISTCNN.makeModel()
+    /// Its layers up to the penultimate features (Linear(800, 128) and its ReLU), and the rest.
+    let featureLayers: [any Layer], headLayers: [any Layer]
 
     /// The classifier from `checkpoint`, or the bundled one. Throws when the file is missing or does not hold
     /// the mnist-cnn network.
     public init(checkpoint: String? = nil) throws {
-        let path = try checkpoint ?? DataLocation.bundled(Self.bundledCheckpoint)
-        let state = try SafeTensors.read(from: path).dictionary
-        try features.loadState(state.filter { !$0.key.hasPrefix("10.") })
-        try head.loadState(["weight": state["10.weight"] ?? Tensor.zeros([0]), "bias": state["10.bias"] ?? Tensor.zeros([0])])
-        features.eval()
-        head.eval()
+        try model.load(from: checkpoint ?? DataLocation.bundled(Self.bundledCheckpoint))
+        model.eval()
+        let layers = model.layers.map { $0 as! any Layer }
+        let penultimate = layers.lastIndex { $0 is ReLU }!
+        (featureLayers, headLayers) = (Array(layers[...penultimate]), Array(layers[(penultimate + 1)...]))
     }
 
     /// Class probabilities p(y|x) [N, 10] and penultimate features [N, 128] of images [N, 1, 28, 28] in [0, 1].
@@ -41,9 +37,9 @@ public final class MNISTSampleScorer {
         withNoGrad {
             for start in stride(from: 0, to: images.shape[0], by: batchSize) {
                 let batch = images[start..<Swift.min(start + batchSize, images.shape[0])]
-                let f = self.features((batch - 0.1307) / 0.3081)
+                let f = featureLayers.reduce(MNISTCNN.transform!(batch)) { x, layer in layer(x) }
                 features.append(f)
-                probabilities.append(head(f).softmax(alongAxis: 1))
+                probabilities.append(headLayers.reduce(f) { x, layer in layer(x) }.softmax(alongAxis: 1))
             }
         }
         return (Tensor.concatenated(probabilities, alongAxis: 0), Tensor.concatenated(features, alongAxis: 0))
