@@ -30,7 +30,7 @@ import Testing
 
     @Test func discriminatorAccuracyLeavesOneHalfAndComesBack() throws {
         let clock = ContinuousClock(), started = clock.now
-        let windows = try Self.accuracyWindows(steps: 300, window: 25)
+        let windows = try Self.accuracyWindows(steps: 150, window: 25)
         print("D accuracy per 25 rounds: \(windows.map { ($0 * 100).rounded() / 100 }) in \(clock.now - started)")
         // D first wins (it learns faster than G can fool it), then G catches up and D's calls fall back towards
         // chance: the game is being played.
