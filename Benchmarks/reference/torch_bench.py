@@ -1,8 +1,8 @@
 """The training-step benchmarks of `deep bench`, in PyTorch, for a ratio on the same machine.
 
-    python3 Benchmarks/reference/torch_bench.py [mlp|lenet|lstm|gru|transformer|resnet|all]
+    python3 Benchmarks/reference/torch_bench.py [mlp|lenet|lstm|gru|transformer|resnet|gan|all]
 
-Prints one line per case in the same format as `deep bench`: `torch <case> ... steps_per_s=X threads=N`, the
+Prints one line per case in the same format as `deep bench`: `torch <case> ... steps_per_s=X threads=N` (`iterations_per_s` for gan), the
 best of 1 and 2 threads (2-thread runs collapse when the machine is busy, so we keep PyTorch's better figure).
 Random data, as in `deep bench`: the speed of a step does not depend on the values."""
 import sys
@@ -89,6 +89,8 @@ def transformer():
         loss.backward()
         opt.step()
     return step
+
+
 class BasicBlock(nn.Module):
     """torchvision's BasicBlock (see Scripts/fixtures/resnet.py), projection shortcut when the shape changes."""
 
@@ -126,6 +128,31 @@ def resnet(widths, batch):
     return classifier_step(model, x, y, torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9))
 
 
+def gan():
+    """G 64→256 (ReLU)→784 (tanh), D 784→256 (LeakyReLU 0.2)→1, BCE with logits, Adam(2e-4, β (0.5, 0.999)),
+    batch 64; per iteration one D step (real + detached fake) and one G step (non-saturating), fresh z."""
+    torch.manual_seed(0)
+    g = nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 784), nn.Tanh())
+    d = nn.Sequential(nn.Linear(784, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1))
+    opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    real = torch.rand(64, 784) * 2 - 1
+    ones, zeros = torch.ones(64, 1), torch.zeros(64, 1)
+    bce = nn.functional.binary_cross_entropy_with_logits
+
+    def step():
+        fake = g(torch.randn(64, 64))
+        opt_d.zero_grad(set_to_none=True)
+        loss_d = bce(d(real), ones) + bce(d(fake.detach()), zeros)
+        loss_d.backward()
+        opt_d.step()
+        opt_g.zero_grad(set_to_none=True)
+        loss_g = bce(d(fake), ones)
+        loss_g.backward()
+        opt_g.step()
+    return step
+
+
 CASES = {
     "mlp": [("mlp batch=64", lambda: mlp(64)), ("mlp batch=256", lambda: mlp(256))],
     "lenet": [("lenet batch=64", lambda: lenet(64))],
@@ -134,6 +161,7 @@ CASES = {
     "transformer": [("transformer layers=2 d=128 heads=4 ff=512 batch=16 seq=64", transformer)],
     "resnet": [("resnet small (3 blocks of 16) batch=32", lambda: resnet([16], 32)),
                ("resnet20 batch=128", lambda: resnet([16, 32, 64], 128))],
+    "gan": [("gan mlp z=64 batch=64", gan)],
 }
 
 if __name__ == "__main__":
@@ -148,4 +176,5 @@ if __name__ == "__main__":
                 results.append((best_steps_per_second(make()), threads))
             rate, threads = max(results)
             images = f" images_per_s={rate * int(name.split('batch=')[1]):.1f}" if suite == "resnet" else ""
-            print(f"torch {name} steps_per_s={rate:.1f}{images} threads={threads}", flush=True)
+            unit = "iterations_per_s" if suite == "gan" else "steps_per_s"
+            print(f"torch {name} {unit}={rate:.1f}{images} threads={threads}", flush=True)

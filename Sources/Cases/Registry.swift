@@ -10,6 +10,8 @@ public enum PracticeCases {
         DigitsMLP.self,
         CIFARResNet.self,
         ResNetDepth.self,
+        MNISTGAN.self,
+        MNISTDCGAN.self,
         CharRNN.self,
         CharGRU.self,
         CharLSTM.self,
@@ -22,6 +24,11 @@ public enum PracticeCases {
             throw CaseError("unknown case \(name); `deep list` shows the cases: \(all.map { $0.info.name }.joined(separator: ", "))")
         }
         return c
+    }
+
+    /// The generative case with this name (for `deep sample` and `deep eval`), or nil when it is another kind.
+    public static func generative(_ name: String) throws -> (any GenerativePracticeCase.Type)? {
+        try named(name) as? any GenerativePracticeCase.Type
     }
 
     /// The classifier case with this name (for `deep eval` and `deep summary`).

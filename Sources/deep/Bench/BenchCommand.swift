@@ -18,6 +18,7 @@ struct Bench: ParsableCommand {
         ("gru", true, { _ in TrainingBench.recurrent("gru") }),
         ("transformer", true, { _ in TransformerBench.run() }),
         ("resnet", true, { _ in ResNetBench.run() }),
+        ("gan", true, { _ in GANBench.run() }),
         ("ddp", false, { _ in try DataParallelBench.run() }),
     ]
 
