@@ -28,6 +28,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "DeepLearning", targets: ["DeepLearning"]),
+        .library(name: "Environments", targets: ["Environments"]),
         .executable(name: "deep", targets: ["deep"]),
     ],
     dependencies: [
@@ -47,12 +48,18 @@ let package = Package(
             dependencies: ["CBLAS", "CZlib"],
             swiftSettings: tuning,
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
+        // Reinforcement-learning environments (Gymnasium's classic control); no dependency on the library.
+        .target(name: "Environments", swiftSettings: tuning),
         .target(
             name: "Cases",
             dependencies: ["DeepLearning"]),
         .executableTarget(
             name: "deep",
             dependencies: ["DeepLearning", "Cases", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(
+            name: "EnvironmentsTests",
+            dependencies: ["Environments"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "DeepLearningTests",
             dependencies: ["DeepLearning", "Cases"],
