@@ -50,16 +50,23 @@ let package = Package(
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
         // Reinforcement-learning environments (Gymnasium's classic control); no dependency on the library.
         .target(name: "Environments", swiftSettings: tuning),
+        // Reinforcement-learning agents (DQN, REINFORCE, PPO) on the library and the environments.
+        .target(
+            name: "Agents",
+            dependencies: ["DeepLearning", "Environments"]),
         .target(
             name: "Cases",
-            dependencies: ["DeepLearning"]),
+            dependencies: ["DeepLearning", "Environments", "Agents"]),
         .executableTarget(
             name: "deep",
-            dependencies: ["DeepLearning", "Cases", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["DeepLearning", "Environments", "Agents", "Cases", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "EnvironmentsTests",
             dependencies: ["Environments"],
             exclude: ["Fixtures"]),
+        .testTarget(
+            name: "AgentsTests",
+            dependencies: ["Agents", "DeepLearning", "Environments"]),
         .testTarget(
             name: "DeepLearningTests",
             dependencies: ["DeepLearning", "Cases"],
