@@ -112,6 +112,12 @@ public final class DQN {
         return loss
     }
 
+    /// Stores a transition in the replay memory without counting an environment step (to fill it from
+    /// elsewhere, as a benchmark does).
+    public func remember(observation: [Float], action: Int, reward: Float, nextObservation: [Float], terminated: Bool) {
+        replay.append(observation: observation, action: action, reward: reward, nextObservation: nextObservation, terminated: terminated)
+    }
+
     /// One minibatch step on the Huber loss of the TD error; returns the loss.
     @discardableResult
     public func update() -> Float {

@@ -23,3 +23,17 @@ public func linearSchedule(start: Float, end: Float, fraction: Float, total: Int
     let progress = Float(step) / max(1, fraction * Float(total))
     return progress >= 1 ? end : start + (end - start) * progress
 }
+
+/// An environment action made from a policy network's output row: a class index for a discrete space, the
+/// values themselves for a box.
+public protocol PolicyAction {
+    init(policyOutput row: ArraySlice<Float>)
+}
+
+extension Int: PolicyAction {
+    public init(policyOutput row: ArraySlice<Float>) { self = Int(row[row.startIndex]) }
+}
+
+extension Array: PolicyAction where Element == Float {
+    public init(policyOutput row: ArraySlice<Float>) { self = Array(row) }
+}

@@ -46,9 +46,19 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("seq-length"), help: "Character cases: truncated-BPTT window.") var sequenceLength: Int?
     @Option(help: "Character cases: hidden size.") var hidden: Int?
     @Option(help: "Character cases: recurrent layers.") var layers: Int?
+    @Option(help: "Reinforcement-learning cases: environment steps of training.") var steps: Int?
 
     func run() throws {
         try reportingErrors {
+            if let run = ReinforcementLearningCases.all[name]?.train {
+                var o = RLOptions()
+                o.seed = flags.seed
+                o.outputDirectory = flags.out
+                o.steps = steps
+                if let threads = flags.threads { Parallel.setThreads(threads) }
+                _ = try run(o)
+                return
+            }
             if let kind = CharLanguageModel.Kind.allCases.first(where: { $0.caseName == name }) {
                 try CharLanguageModel.train(kind, options: characterOptions())
                 return
