@@ -29,6 +29,7 @@ let package = Package(
     products: [
         .library(name: "DeepLearning", targets: ["DeepLearning"]),
         .library(name: "Environments", targets: ["Environments"]),
+        .library(name: "DistributedTraining", targets: ["DistributedTraining"]),
         .executable(name: "deep", targets: ["deep"]),
     ],
     dependencies: [
@@ -54,12 +55,21 @@ let package = Package(
         .target(
             name: "Agents",
             dependencies: ["DeepLearning", "Environments"]),
+        // Open MPI (Debian libopenmpi-dev), for data-parallel training across processes and machines. Only
+        // DistributedTraining and the deep tool use it: a package that imports DeepLearning alone builds without MPI.
+        .systemLibrary(
+            name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"])]),
+        .target(
+            name: "DistributedTraining",
+            dependencies: ["DeepLearning", "CMPI"]),
         .target(
             name: "Cases",
             dependencies: ["DeepLearning", "Environments", "Agents"]),
         .executableTarget(
             name: "deep",
-            dependencies: ["DeepLearning", "Environments", "Agents", "Cases", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["DeepLearning", "Environments", "Agents", "Cases", "DistributedTraining", "CBLAS",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "EnvironmentsTests",
             dependencies: ["Environments"],
@@ -69,7 +79,7 @@ let package = Package(
             dependencies: ["Agents", "DeepLearning", "Environments"]),
         .testTarget(
             name: "DeepLearningTests",
-            dependencies: ["DeepLearning", "Cases"],
+            dependencies: ["DeepLearning", "Cases", "DistributedTraining"],
             exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

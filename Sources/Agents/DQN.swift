@@ -61,6 +61,8 @@ public final class DQN {
     public private(set) var steps = 0
     /// Minibatch updates taken so far.
     public private(set) var updates = 0
+    /// The mean loss of the last training phase (0 before the first).
+    public private(set) var lastLoss: Float = 0
     private var generator: RandomGenerator
     private let parameters: [Tensor]
 
@@ -107,6 +109,7 @@ public final class DQN {
         var loss: Float?
         if steps > configuration.learningStarts && steps % configuration.trainFrequency == 0 {
             loss = (0..<configuration.gradientSteps).map { _ in update() }.reduce(0, +) / Float(configuration.gradientSteps)
+            lastLoss = loss!
         }
         if steps % configuration.targetUpdateInterval == 0 { updateTargetNetwork() }
         return loss

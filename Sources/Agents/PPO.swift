@@ -199,19 +199,21 @@ public final class PPO {
         var advantages: [Float] = [], returns: [Float] = []
     }
 
-    /// Trains on the last rollout: `nEpochs` passes of minibatch steps on the clipped objective.
-    public func update() {
+    /// Trains on the last rollout: `nEpochs` passes of minibatch steps on the clipped objective; returns the
+    /// mean loss L over the minibatch steps.
+    @discardableResult
+    public func update() -> Float {
         train(observations: rollout.observations, actions: rollout.actions, logProbs: rollout.logProbs,
               advantages: rollout.advantages, returns: rollout.returns)
     }
 
     /// `nEpochs` passes of minibatch steps on the clipped objective over one rollout.
-    func train(observations: [Float], actions: [Float], logProbs: [Float], advantages: [Float], returns: [Float]) {
+    func train(observations: [Float], actions: [Float], logProbs: [Float], advantages: [Float], returns: [Float]) -> Float {
         let count = logProbs.count, d = observationSize, actionWidth = actions.count / count
         let c = configuration
         optimizer.learningRate = c.annealLearningRate ? c.learningRate * progressRemaining : c.learningRate
         let epsilon = c.annealClipRange ? c.clipRange * progressRemaining : c.clipRange
-        var order = Array(0..<count)
+        var order = Array(0..<count), lossSum: Float = 0, minibatches = 0
         for _ in 0..<c.nEpochs {
             order.shuffle(using: &generator)
             for start in stride(from: 0, to: count, by: c.batchSize) {
@@ -236,7 +238,10 @@ public final class PPO {
                 loss.backward()
                 clipGradNorm(parameters, maxNorm: c.maxGradNorm)
                 optimizer.step()
+                lossSum += loss.item
+                minibatches += 1
             }
         }
+        return lossSum / Float(max(1, minibatches))
     }
 }

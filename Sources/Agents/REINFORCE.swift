@@ -45,6 +45,8 @@ public final class REINFORCE {
     private var batch = (observations: [Float](), actions: [Float](), rewards: [Float](), terminated: [Bool](), truncated: [Bool](),
                          nextValues: [Float]())
     private var episodesInBatch = 0
+    /// The policy loss plus the baseline loss of the last update (0 before the first).
+    public private(set) var lastLoss: Float = 0
 
     public init(observationSize: Int, actionCount: Int, configuration: Configuration = Configuration(), seed: UInt64 = 0) {
         self.configuration = configuration
@@ -102,7 +104,9 @@ public final class REINFORCE {
         let baselineLoss = mseLoss(value, g)
         policyOptimizer.zeroGrad()
         baselineOptimizer.zeroGrad()
-        (policyLoss + baselineLoss).backward()
+        let loss = policyLoss + baselineLoss
+        loss.backward()
+        lastLoss = loss.item
         policyOptimizer.step()
         baselineOptimizer.step()
         batch = ([], [], [], [], [], [])

@@ -9,7 +9,7 @@ import Foundation
 struct Play: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Play a trained reinforcement-learning agent and render its episodes.")
     @Argument(help: "The case: cartpole-dqn, cartpole-ppo, cartpole-pg, acrobot-dqn or pendulum-ppo.") var name: String
-    @Option(help: "The agent's model.safetensors (default: runs/<case>/model.safetensors).") var checkpoint: String?
+    @Option(help: "The agent's model.safetensors (default: runs/<case>/latest/model.safetensors).") var checkpoint: String?
     @Option(help: "Episodes to play.") var episodes: Int = 3
     @Option(help: "Seed of the first episode (episode k uses seed + k).") var seed: UInt64 = 0
     @Option(help: "Write the episodes as an animated GIF to this file.") var gif: String?
@@ -18,13 +18,14 @@ struct Play: ParsableCommand {
     @Option(help: "GIF: hundredths of a second each frame is shown (4: CartPole in real time with --frame-every 2).") var delay: Int = 4
 
     func run() throws {
-        guard let play = ReinforcementLearningCases.all[name]?.play else {
-            throw ValidationError("unknown case \(name); choose one of \(ReinforcementLearningCases.all.keys.sorted().joined(separator: ", "))")
+        let cases = PracticeCases.all.compactMap { $0 as? any ReinforcementLearningCase.Type }
+        guard let c = cases.first(where: { $0.info.name == name }) else {
+            throw ValidationError("unknown case \(name); deep play takes \(cases.map { $0.info.name }.joined(separator: ", "))")
         }
         guard episodes >= 1, frameEvery >= 1 else { throw ValidationError("--episodes and --frame-every must be at least 1") }
-        let path = checkpoint ?? "runs/\(name)/model.safetensors"
+        let path = checkpoint ?? Report.latestRun(of: name) + "/model.safetensors"
         try reportingErrors {
-            let (frames, returns) = try play(path, episodes, seed, frameEvery)
+            let (frames, returns) = try c.play(checkpoint: path, episodes: episodes, seed: seed, frameEvery: frameEvery)
             for (k, r) in returns.enumerated() { print(String(format: "episode %d (seed %llu): return %.1f", k + 1, seed + UInt64(k), r)) }
             let first = frames[0]
             if let gif {
