@@ -37,8 +37,11 @@ public struct RGBImage: Equatable, Sendable {
     public init(width: Int, height: Int, background: RGB = .white) {
         self.width = width
         self.height = height
-        pixels = [UInt8](repeating: 0, count: width * height * 3)
-        for i in 0..<(width * height) { (pixels[3 * i], pixels[3 * i + 1], pixels[3 * i + 2]) = (background.r, background.g, background.b) }
+        if background.r == background.g && background.g == background.b {
+            pixels = [UInt8](repeating: background.r, count: width * height * 3)
+        } else {
+            pixels = (0..<(width * height)).flatMap { _ in [background.r, background.g, background.b] }
+        }
     }
 
     /// The color of the pixel in column `x`, row `row` (row 0 at the top).

@@ -8,7 +8,7 @@ import Testing
 @Suite struct ReinforcementCasesTests {
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("dl-rl-cases-\(UUID().uuidString)").path
 
-    @Test(arguments: [("cartpole-ppo", 512), ("cartpole-dqn", 600), ("cartpole-pg", 400)])
+    @Test(arguments: [("cartpole-ppo", 512), ("cartpole-dqn", 200), ("cartpole-pg", 200)])
     func caseTrainsWritesItsRunAndPlays(_ name: String, steps: Int) throws {
         let c = try #require(try PracticeCases.named(name) as? any ReinforcementLearningCase.Type)
         var options = c.info.defaults
