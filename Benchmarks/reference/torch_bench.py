@@ -1,6 +1,6 @@
 """The training-step benchmarks of `deep bench`, in PyTorch, for a ratio on the same machine.
 
-    python3 Benchmarks/reference/torch_bench.py [mlp|lenet|lstm|gru|transformer|resnet|gan|all]
+    python3 Benchmarks/reference/torch_bench.py [mlp|lenet|lstm|gru|transformer|resnet|gan|rl|all]
 
 Prints one line per case in the same format as `deep bench`: `torch <case> ... steps_per_s=X threads=N` (`iterations_per_s` for gan), the
 best of 1 and 2 threads (2-thread runs collapse when the machine is busy, so we keep PyTorch's better figure).
@@ -91,6 +91,38 @@ def transformer():
     return step
 
 
+def dqn_update(batch=128):
+    """One DQN training update as Stable-Baselines3 takes it: a minibatch drawn from a replay buffer of 10,000
+    CartPole-sized transitions, target max_a' Q(s', a'; θ⁻) without gradient, Huber (smooth L1) loss on
+    Q(s, a; θ), backward, gradient norm clipped to 10, Adam step. MLP 4→128→128→2."""
+    import numpy as np
+    torch.manual_seed(0)
+    def net():
+        return nn.Sequential(nn.Linear(4, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 2))
+    q, target = net(), net()
+    target.load_state_dict(q.state_dict())
+    opt = torch.optim.Adam(q.parameters(), lr=1e-3)
+    rng = np.random.default_rng(0)
+    n = 10_000
+    obs, next_obs = rng.standard_normal((n, 4), dtype=np.float32), rng.standard_normal((n, 4), dtype=np.float32)
+    actions, rewards = rng.integers(0, 2, (n, 1)), np.ones((n, 1), dtype=np.float32)
+    dones = (rng.random((n, 1)) < 0.05).astype(np.float32)
+
+    def step():
+        i = rng.integers(0, n, batch)
+        s, a, r = torch.from_numpy(obs[i]), torch.from_numpy(actions[i]), torch.from_numpy(rewards[i])
+        s2, d = torch.from_numpy(next_obs[i]), torch.from_numpy(dones[i])
+        with torch.no_grad():
+            y = r + 0.99 * (1 - d) * target(s2).max(dim=1, keepdim=True)[0]
+        current = torch.gather(q(s), dim=1, index=a)
+        loss = nn.functional.smooth_l1_loss(current, y)
+        opt.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(q.parameters(), 10)
+        opt.step()
+    return step
+
+
 class BasicBlock(nn.Module):
     """torchvision's BasicBlock (see Scripts/fixtures/resnet.py), projection shortcut when the shape changes."""
 
@@ -162,6 +194,7 @@ CASES = {
     "resnet": [("resnet small (3 blocks of 16) batch=32", lambda: resnet([16], 32)),
                ("resnet20 batch=128", lambda: resnet([16, 32, 64], 128))],
     "gan": [("gan mlp z=64 batch=64", gan)],
+    "rl": [("dqn update batch=128 mlp=4-128-128-2", dqn_update)],
 }
 
 if __name__ == "__main__":

@@ -16,6 +16,11 @@ public enum PracticeCases {
         CharGRU.self,
         CharLSTM.self,
         CharTransformer.self,
+        CartPoleDQN.self,
+        CartPolePPO.self,
+        CartPolePG.self,
+        AcrobotDQN.self,
+        PendulumPPO.self,
     ]
 
     /// The case with this name.

@@ -20,12 +20,14 @@ struct TrainingFlags: ParsableArguments {
     @Option(name: .customLong("seq-length"), parsing: .unconditional, help: "Sequence cases: truncated-BPTT window / context, in characters.") var sequenceLength: Int?
     @Option(parsing: .unconditional, help: "Sequence cases: hidden size.") var hidden: Int?
     @Option(parsing: .unconditional, help: "Sequence cases: stacked layers.") var layers: Int?
+    @Option(parsing: .unconditional, help: "Reinforcement-learning cases: environment steps of training.") var steps: Int?
 
     /// The case's defaults with the given flags applied; refuses a flag the case does not read and any value
     /// no run can use, before any work is done.
     func options(for info: CaseInfo) throws -> TrainOptions {
         let given: [(TrainOptions.Extra, Bool)] = [(.sequenceLength, sequenceLength != nil), (.hidden, hidden != nil),
-                                                   (.layers, layers != nil), (.dataDir, dataDir != nil)]
+                                                   (.layers, layers != nil), (.dataDir, dataDir != nil),
+                                                   (.steps, steps != nil)]
         for (extra, isGiven) in given where isGiven && !info.extras.contains(extra) {
             let users = PracticeCases.all.filter { $0.info.extras.contains(extra) }.map { $0.info.name }
             throw CaseError("--\(extra.rawValue) does not apply to \(info.name)" + (users.isEmpty ? "" : "; it applies to \(users.joined(separator: ", "))"))
@@ -39,6 +41,7 @@ struct TrainingFlags: ParsableArguments {
         if let sequenceLength { o.sequenceLength = sequenceLength }
         if let hidden { o.hiddenSize = hidden }
         if let layers { o.layers = layers }
+        if let steps { o.steps = steps }
         (o.seed, o.dataDirectory, o.outputDirectory, o.limit, o.quiet) = (seed, dataDir, out, limit, quiet)
         try o.validate()
         if let threads {

@@ -19,6 +19,7 @@ struct Bench: ParsableCommand {
         ("transformer", true, { _ in TransformerBench.run() }),
         ("resnet", true, { _ in ResNetBench.run() }),
         ("gan", true, { _ in GANBench.run() }),
+        ("rl", true, { _ in RLBench.run() }),
         ("ddp", false, { _ in try DataParallelBench.run() }),
     ]
 
