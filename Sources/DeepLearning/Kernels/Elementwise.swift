@@ -141,9 +141,12 @@ func stridedWrite(from src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<F
 /// `count` in a row's last block (the other lanes read as 0 and are not written). Each access pattern is its
 /// own specialization, so the loop body stays a clean vector loop.
 protocol Lanes {
-    func load(_ p: UnsafePointer<Float>) -> SIMD8<Float>
-    func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>)
+    func load(_ p: UnsafePointer<Float>) -> FloatVector
+    func store(_ v: FloatVector, _ p: UnsafeMutablePointer<Float>)
 }
+
+/// The vector of the element-wise kernels: 8 floats.
+typealias FloatVector = SIMD8<Float>
 
 /// Eight whole elements.
 struct FullLanes: Lanes {

@@ -23,5 +23,3 @@ public final class Sequential: Module, Layer {
 
     public func callAsFunction(_ x: Tensor) -> Tensor { apply.reduce(x) { $1($0) } }
 }
-
-extension Linear: Layer {}

@@ -60,3 +60,14 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     }
     return out
 }
+
+extension Reference {
+    /// y = x·Wᵀ + b, composed: `x.matmul(weight.transposed()) + bias` (the reference of
+    /// ``linear(_:weight:bias:)``, as `torch.nn.functional.linear`).
+    ///
+    /// Shapes: x [..., in], weight [out, in], bias [out] → y [..., out].
+    public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+        let y = x.matmul(weight.transposed())
+        return bias.map { y + $0 } ?? y
+    }
+}

@@ -218,3 +218,41 @@ struct Convolution {
         return (dx, dw.first, db.first)
     }
 }
+
+extension Reference {
+    /// 2-D cross-correlation, composed: for each kernel offset (i, j), the strided window of the padded
+    /// input that it meets, times W[:, :, i, j], summed (the reference of
+    /// ``conv2d(_:weight:bias:stride:padding:dilation:groups:)``, as `torch.nn.functional.conv2d`):
+    ///
+    ///     y[n, o, p, q] = b[o] + Σ_{c ∈ group(o)} Σ_{i,j} W[o, c, i, j] · x[n, c, p·sₕ + i·dₕ − pₕ, q·s_w + j·d_w − p_w]
+    ///
+    /// Shapes: x [N, C, H, W], weight [O, C/groups, kh, kw], bias [O] → y [N, O, OH, OW],
+    /// OH = ⌊(H + 2pₕ − dₕ(kh − 1) − 1)/sₕ⌋ + 1 (OW likewise).
+    public static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
+                              padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), groups: Int = 1) -> Tensor {
+        let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
+        let (o, cg, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
+        let og = o / groups
+        let oh = (h + 2 * padding.0 - dilation.0 * (kh - 1) - 1) / stride.0 + 1
+        let ow = (w + 2 * padding.1 - dilation.1 * (kw - 1) - 1) / stride.1 + 1
+        let padded = x.padded([(0, 0), (0, 0), (padding.0, padding.0), (padding.1, padding.1)])
+        var outputs: [Tensor] = []
+        for g in 0..<groups {
+            let xg = padded.sliced(alongAxis: 1, g * cg..<(g + 1) * cg)
+            let wg = weight.sliced(alongAxis: 0, g * og..<(g + 1) * og)
+            var y = Tensor.zeros([n, og, oh * ow])
+            for i in 0..<kh {
+                for j in 0..<kw {
+                    // x[n, c, p·sₕ + i·dₕ, q·s_w + j·d_w] for every output position (p, q): [N, C/groups, OH, OW]
+                    let window = xg.sliced(alongAxis: 2, i * dilation.0..<i * dilation.0 + (oh - 1) * stride.0 + 1, step: stride.0)
+                        .sliced(alongAxis: 3, j * dilation.1..<j * dilation.1 + (ow - 1) * stride.1 + 1, step: stride.1)
+                    let wij = wg.sliced(alongAxis: 2, i..<i + 1).sliced(alongAxis: 3, j..<j + 1).reshaped(to: [og, cg])
+                    y = y + wij.matmul(window.reshaped(to: [n, cg, oh * ow]))
+                }
+            }
+            outputs.append(y)
+        }
+        let y = Tensor.concatenated(outputs, alongAxis: 1).reshaped(to: [n, o, oh, ow])
+        return bias.map { y + $0.reshaped(to: [1, o, 1, 1]) } ?? y
+    }
+}

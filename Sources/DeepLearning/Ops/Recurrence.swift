@@ -309,3 +309,64 @@ extension Tensor {
         return out
     }
 }
+
+// MARK: - The cells as formulas
+
+extension Reference {
+    /// One step of an Elman network, composed (Elman 1990; the reference of ``RNNCell`` and of the fused
+    /// recurrence, as `torch.nn.RNNCell`):
+    ///
+    ///     h′ = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh)      (relu instead of tanh when `relu`)
+    ///
+    /// Shapes: x [N, I], h [N, H], weightIh [H, I], weightHh [H, H], biases [H] → h′ [N, H].
+    public static func rnnCell(_ x: Tensor, _ h: Tensor, weightIh: Tensor, weightHh: Tensor, biasIh: Tensor?, biasHh: Tensor?,
+                               relu: Bool = false) -> Tensor {
+        let z = linear(x, weight: weightIh, bias: biasIh) + linear(h, weight: weightHh, bias: biasHh)
+        return relu ? z.relu() : z.tanh()
+    }
+
+    /// One step of an LSTM, composed (Hochreiter & Schmidhuber 1997, "Long Short-Term Memory", with the
+    /// forget gate of Gers et al. 2000; the reference of ``LSTMCell`` and of the fused recurrence, as
+    /// `torch.nn.LSTMCell`, gates in PyTorch's order i, f, g, o):
+    ///
+    ///     i = σ(x·W_iiᵀ + b_ii + h·W_hiᵀ + b_hi)        input gate
+    ///     f = σ(x·W_ifᵀ + b_if + h·W_hfᵀ + b_hf)        forget gate
+    ///     g = tanh(x·W_igᵀ + b_ig + h·W_hgᵀ + b_hg)     candidate cell
+    ///     o = σ(x·W_ioᵀ + b_io + h·W_hoᵀ + b_ho)        output gate
+    ///     c′ = f ⊙ c + i ⊙ g
+    ///     h′ = o ⊙ tanh(c′)
+    ///
+    /// Shapes: x [N, I], h and c [N, H], weightIh [4H, I], weightHh [4H, H], biases [4H] → h′, c′ [N, H].
+    public static func lstmCell(_ x: Tensor, _ state: (h: Tensor, c: Tensor), weightIh: Tensor, weightHh: Tensor,
+                                biasIh: Tensor?, biasHh: Tensor?) -> (h: Tensor, c: Tensor) {
+        let hidden = weightHh.shape[1]
+        let gates = linear(x, weight: weightIh, bias: biasIh) + linear(state.h, weight: weightHh, bias: biasHh)
+        let z = gates.split(size: hidden, alongAxis: 1)
+        let i = z[0].sigmoid(), f = z[1].sigmoid(), g = z[2].tanh(), o = z[3].sigmoid()
+        let c = f * state.c + i * g
+        let h = o * c.tanh()
+        return (h, c)
+    }
+
+    /// One step of a GRU, composed (Cho et al. 2014, "Learning Phrase Representations using RNN
+    /// Encoder–Decoder for Statistical Machine Translation"; the reference of ``GRUCell`` and of the fused
+    /// recurrence, as `torch.nn.GRUCell`, with the reset gate applied after the hidden product, gates in
+    /// PyTorch's order r, z, n):
+    ///
+    ///     r = σ(x·W_irᵀ + b_ir + h·W_hrᵀ + b_hr)        reset gate
+    ///     z = σ(x·W_izᵀ + b_iz + h·W_hzᵀ + b_hz)        update gate
+    ///     n = tanh(x·W_inᵀ + b_in + r ⊙ (h·W_hnᵀ + b_hn))
+    ///     h′ = (1 − z) ⊙ n + z ⊙ h
+    ///
+    /// Shapes: x [N, I], h [N, H], weightIh [3H, I], weightHh [3H, H], biases [3H] → h′ [N, H].
+    public static func gruCell(_ x: Tensor, _ h: Tensor, weightIh: Tensor, weightHh: Tensor, biasIh: Tensor?,
+                               biasHh: Tensor?) -> Tensor {
+        let hidden = weightHh.shape[1]
+        let gi = linear(x, weight: weightIh, bias: biasIh).split(size: hidden, alongAxis: 1)
+        let gh = linear(h, weight: weightHh, bias: biasHh).split(size: hidden, alongAxis: 1)
+        let r = (gi[0] + gh[0]).sigmoid()
+        let z = (gi[1] + gh[1]).sigmoid()
+        let n = (gi[2] + r * gh[2]).tanh()
+        return (1 - z) * n + z * h
+    }
+}
