@@ -5,7 +5,7 @@ import DeepLearning
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run a benchmark suite (one line per case).")
 
-    @Argument(help: "Suite: core, mlp, lenet, lstm, gru or all. The training suites match Benchmarks/reference/torch_bench.py.")
+    @Argument(help: "Suite: core, mlp, lenet, lstm, gru, optim or all. The training suites match Benchmarks/reference/torch_bench.py.")
     var suite: String = "core"
 
     @Option(help: "Worker threads for our loops and BLAS (default: all cores).")
@@ -13,14 +13,15 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if let threads { Parallel.setThreads(threads) }
-        let suites = suite == "all" ? ["core", "mlp", "lenet", "lstm", "gru"] : [suite]
+        let suites = suite == "all" ? ["core", "mlp", "lenet", "lstm", "gru", "optim"] : [suite]
         for s in suites {
             switch s {
             case "core": CoreBench.run()
             case "mlp": TrainingBench.mlp()
             case "lenet": TrainingBench.lenet()
             case "lstm", "gru": TrainingBench.recurrent(s)
-            default: throw ValidationError("unknown suite \(s); available: core, mlp, lenet, lstm, gru, all")
+            case "optim": OptimizerBench.run()
+            default: throw ValidationError("unknown suite \(s); available: core, mlp, lenet, lstm, gru, optim, all")
             }
         }
     }
