@@ -61,7 +61,7 @@ extension Tensor {
 
 /// max(x, 0) + log1p(e^{−|x|}); log1p(u) = log(1 + u)·u / ((1 + u) − 1), exact to rounding for small u.
 private struct SoftplusKernel: UnaryKernel {
-    @inline(__always) func apply(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    @inline(__always) func apply(_ x: FloatVector) -> FloatVector {
         let u = SIMDMath.exp(-SIMDMath.abs(x))
         let v = 1 + u
         let log1p = (SIMDMath.log(v) * u / (v - 1)).replacing(with: u, where: v .== 1)
@@ -71,7 +71,7 @@ private struct SoftplusKernel: UnaryKernel {
 
 /// g·σ(x), the derivative of softplus.
 private struct SoftplusBackward: BinaryKernel {
-    @inline(__always) func apply(_ x: SIMD8<Float>, _ g: SIMD8<Float>) -> SIMD8<Float> { g * SIMDMath.sigmoid(x) }
+    @inline(__always) func apply(_ x: FloatVector, _ g: FloatVector) -> FloatVector { g * SIMDMath.sigmoid(x) }
 }
 
 extension Reference {

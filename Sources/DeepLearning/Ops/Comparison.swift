@@ -2,12 +2,12 @@
 // `where` selects between two tensors by a mask and is differentiable in both.
 
 
-struct GreaterKernel: BinaryKernel { @inline(__always) func apply(_ a: V8, _ b: V8) -> V8 { V8(repeating: 0).replacing(with: 1, where: a .> b) } }
-struct GreaterEqualKernel: BinaryKernel { @inline(__always) func apply(_ a: V8, _ b: V8) -> V8 { V8(repeating: 0).replacing(with: 1, where: a .>= b) } }
-struct EqualKernel: BinaryKernel { @inline(__always) func apply(_ a: V8, _ b: V8) -> V8 { V8(repeating: 0).replacing(with: 1, where: a .== b) } }
+struct GreaterKernel: BinaryKernel { @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector { FloatVector(repeating: 0).replacing(with: 1, where: a .> b) } }
+struct GreaterEqualKernel: BinaryKernel { @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector { FloatVector(repeating: 0).replacing(with: 1, where: a .>= b) } }
+struct EqualKernel: BinaryKernel { @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector { FloatVector(repeating: 0).replacing(with: 1, where: a .== b) } }
 struct SelectKernel: BinaryKernel {
     // a: mask, b: value; returns value where mask != 0 else 0
-    @inline(__always) func apply(_ m: V8, _ v: V8) -> V8 { V8(repeating: 0).replacing(with: v, where: m .!= 0) }
+    @inline(__always) func apply(_ m: FloatVector, _ v: FloatVector) -> FloatVector { FloatVector(repeating: 0).replacing(with: v, where: m .!= 0) }
 }
 
 extension Tensor {

@@ -68,18 +68,18 @@ public class Adam: StatefulOptimizer<Adam.State> {
     }
 
     public override func apply(_ grad: UnsafePointer<Float>, to theta: UnsafeMutablePointer<Float>, count n: Int, state: inout State) {
-        UpdateDriver.run(rule(step: state.step, amsgrad: state.maxExpAvgSq != nil), theta: theta, gradient: grad,
+        UpdateDriver.run(rule(step: state.step), theta: theta, gradient: grad,
                          state: [state.expAvg.pointer, state.expAvgSq.pointer, state.maxExpAvgSq?.pointer], count: n)
     }
 
     /// The update of step t (from 1), with this step's learning rate and bias corrections.
-    func rule(step t: Int, amsgrad: Bool) -> AdamRule {
+    func rule(step t: Int) -> AdamRule {
         let t = Double(t)
         return AdamRule(beta1: beta1, beta2: beta2, eps: eps,
                         stepSize: Float(Double(learningRate) / (1 - Foundation.pow(Double(beta1), t))),
                         sqrtCorrection2: Float((1 - Foundation.pow(Double(beta2), t)).squareRoot()),
                         l2: decoupledWeightDecay ? 0 : weightDecay,
-                        decay: decoupledWeightDecay ? learningRate * weightDecay : 0, amsgrad: amsgrad)
+                        decay: decoupledWeightDecay ? learningRate * weightDecay : 0)
     }
 }
 
@@ -107,14 +107,15 @@ struct AdamRule: UpdateRule {
     let beta1: Float, beta2: Float, eps: Float, stepSize: Float, sqrtCorrection2: Float
     /// λ of L2 decay (Adam) and ηλ of decoupled decay (AdamW); one of them is 0.
     let l2: Float, decay: Float
-    let amsgrad: Bool
 
     @inline(__always) func callAsFunction(_ theta: V, _ g: V, _ s: State) -> (theta: V, state: State) {
         let theta = theta * (1 - decay)
         let g = g + l2 * theta
         let m = s.m + (1 - beta1) * (g - s.m)       // β₁m + (1 − β₁)g, as PyTorch's lerp
         let v = beta2 * s.v + (1 - beta2) * g * g
-        let vMax = amsgrad ? s.vMax.replacing(with: v, where: v .> s.vMax) : v
+        // AMSGrad: v̂ uses max(v_max, v). Without AMSGrad the slot is not kept and reads as 0 ≤ v, so the same
+        // line gives v (no choice between vectors, which would scalarize the loop).
+        let vMax = v.replacing(with: s.vMax, where: s.vMax .> v)
         // η m̂ / (√v̂ + ε) = (η / (1 − β₁ᵗ))·m / (√v / √(1 − β₂ᵗ) + ε): one division per coordinate.
         let step = stepSize * m / (SIMDMath.sqrt(vMax) * (1 / sqrtCorrection2) + eps)
         return (theta - step, State(m: m, v: v, vMax: vMax))

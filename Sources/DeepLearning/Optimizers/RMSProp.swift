@@ -89,8 +89,10 @@ struct RMSPropRule: UpdateRule {
     @inline(__always) func callAsFunction(_ theta: V, _ g: V, _ s: State) -> (theta: V, state: State) {
         let g = g + lambda * theta
         let v = alpha * s.v + (1 - alpha) * g * g
-        let gAvg = centered ? s.gAvg + (1 - alpha) * (g - s.gAvg) : s.gAvg    // αḡ + (1 − α)g, as PyTorch's lerp
-        let d = SIMDMath.sqrt(centered ? v - gAvg * gAvg : v) + eps
+        // ḡ ← αḡ + (1 − α)g as PyTorch's lerp, centered only: otherwise the slot is not kept, reads as 0 and
+        // stays 0 (a weight of 0 rather than a choice between vectors, which would scalarize the loop).
+        let gAvg = s.gAvg + (centered ? 1 - alpha : 0) * (g - s.gAvg)
+        let d = SIMDMath.sqrt(v - gAvg * gAvg) + eps
         guard hasMomentum else { return (theta - eta * g / d, State(v: v, gAvg: gAvg, b: s.b)) }
         let b = mu * s.b + g / d
         return (theta - eta * b, State(v: v, gAvg: gAvg, b: b))
