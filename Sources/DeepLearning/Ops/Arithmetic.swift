@@ -138,19 +138,31 @@ extension Tensor {
 
     // MARK: Scalars on either side
 
+    /// a + b with the scalar broadcast to a's shape.
     public static func + (a: Tensor, b: Float) -> Tensor { a + Tensor(b) }
+    /// a + b with the scalar broadcast to b's shape.
     public static func + (a: Float, b: Tensor) -> Tensor { Tensor(a) + b }
+    /// a − b with the scalar broadcast to a's shape.
     public static func - (a: Tensor, b: Float) -> Tensor { a - Tensor(b) }
+    /// a − b with the scalar broadcast to b's shape.
     public static func - (a: Float, b: Tensor) -> Tensor { Tensor(a) - b }
+    /// a·b with the scalar broadcast to a's shape.
     public static func * (a: Tensor, b: Float) -> Tensor { a * Tensor(b) }
+    /// a·b with the scalar broadcast to b's shape.
     public static func * (a: Float, b: Tensor) -> Tensor { Tensor(a) * b }
+    /// a / b with the scalar broadcast to a's shape.
     public static func / (a: Tensor, b: Float) -> Tensor { a / Tensor(b) }
+    /// a / b with the scalar broadcast to b's shape.
     public static func / (a: Float, b: Tensor) -> Tensor { Tensor(a) / b }
     /// Elementwise power with a scalar exponent.
     public func pow(_ exponent: Float) -> Tensor { Tensor.pow(self, Tensor(exponent)) }
 
+    /// a ← a + b (a new tensor, recorded for autograd; not an in-place write).
     public static func += (a: inout Tensor, b: Tensor) { a = a + b }
+    /// a ← a − b (a new tensor, recorded for autograd; not an in-place write).
     public static func -= (a: inout Tensor, b: Tensor) { a = a - b }
+    /// a ← a·b (a new tensor, recorded for autograd; not an in-place write).
     public static func *= (a: inout Tensor, b: Tensor) { a = a * b }
+    /// a ← a / b (a new tensor, recorded for autograd; not an in-place write).
     public static func /= (a: inout Tensor, b: Tensor) { a = a / b }
 }

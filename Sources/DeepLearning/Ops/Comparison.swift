@@ -24,11 +24,17 @@ extension Tensor {
     /// 1 where a ≠ b.
     public static func .!= (a: Tensor, b: Tensor) -> Tensor { 1 - (a .== b) }
 
+    /// 1 where a > b, else 0 (a's shape; no gradient).
     public static func .> (a: Tensor, b: Float) -> Tensor { a .> Tensor(b) }
+    /// 1 where a < b, else 0 (a's shape; no gradient).
     public static func .< (a: Tensor, b: Float) -> Tensor { a .< Tensor(b) }
+    /// 1 where a ≥ b, else 0 (a's shape; no gradient).
     public static func .>= (a: Tensor, b: Float) -> Tensor { a .>= Tensor(b) }
+    /// 1 where a ≤ b, else 0 (a's shape; no gradient).
     public static func .<= (a: Tensor, b: Float) -> Tensor { a .<= Tensor(b) }
+    /// 1 where a = b, else 0 (a's shape; no gradient).
     public static func .== (a: Tensor, b: Float) -> Tensor { a .== Tensor(b) }
+    /// 1 where a ≠ b, else 0 (a's shape; no gradient).
     public static func .!= (a: Tensor, b: Float) -> Tensor { a .!= Tensor(b) }
 
     /// Elements of `a` where `condition` is non-zero, of `b` elsewhere (all three broadcast together), as

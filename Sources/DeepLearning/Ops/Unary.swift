@@ -80,6 +80,7 @@ extension Tensor {
         return out
     }
 
+    /// −x, elementwise (as `torch.neg`). Backward: ∂x = −g.
     public static prefix func - (x: Tensor) -> Tensor { x.unary("neg", NegKernel()) { _, _, g in -g } }
 
     /// eˣ.
@@ -118,8 +119,13 @@ extension Tensor {
 
 /// Free-function forms, for code that reads like the formula: `relu(conv1(x))`.
 public func relu(_ x: Tensor) -> Tensor { x.relu() }
+/// σ(x) = 1/(1 + e⁻ˣ), elementwise (as `torch.sigmoid`); see ``Tensor/sigmoid()``.
 public func sigmoid(_ x: Tensor) -> Tensor { x.sigmoid() }
+/// tanh x, elementwise (as `torch.tanh`); see ``Tensor/tanh()``.
 public func tanh(_ x: Tensor) -> Tensor { x.tanh() }
+/// x·Φ(x), elementwise (as `torch.nn.functional.gelu`, Hendrycks & Gimpel 2016); see ``Tensor/gelu()``.
 public func gelu(_ x: Tensor) -> Tensor { x.gelu() }
+/// eˣ, elementwise (as `torch.exp`); see ``Tensor/exp()``.
 public func exp(_ x: Tensor) -> Tensor { x.exp() }
+/// ln x, elementwise (as `torch.log`; −∞ at 0, NaN below); see ``Tensor/log()``.
 public func log(_ x: Tensor) -> Tensor { x.log() }

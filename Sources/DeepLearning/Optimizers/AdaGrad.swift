@@ -20,9 +20,11 @@ public final class AdaGrad: StatefulOptimizer<AdaGrad.State> {
 
     /// The sum of squared gradients s.
     public struct State: OptimizerState {
+        /// Updates applied to this parameter so far (PyTorch's `state[p]["step"]`).
         public var step = 0
         /// s, of the parameter's shape.
         public var sum: Tensor
+        /// The state tensors under PyTorch's names, sharing storage with this state.
         public var buffers: [(name: String, tensor: Tensor)] { [("sum", sum)] }
     }
 

@@ -30,6 +30,7 @@ public class Adam: StatefulOptimizer<Adam.State> {
 
     /// m, v and (AMSGrad) the running maximum of v.
     public struct State: OptimizerState {
+        /// Updates applied to this parameter so far (PyTorch's `state[p]["step"]`).
         public var step = 0
         /// m, the running average of g.
         public var expAvg: Tensor
@@ -37,6 +38,7 @@ public class Adam: StatefulOptimizer<Adam.State> {
         public var expAvgSq: Tensor
         /// The running maximum of v (AMSGrad only).
         public var maxExpAvgSq: Tensor?
+        /// The state tensors under PyTorch's names, sharing storage with this state.
         public var buffers: [(name: String, tensor: Tensor)] {
             [("exp_avg", expAvg), ("exp_avg_sq", expAvgSq)] + (maxExpAvgSq.map { [("max_exp_avg_sq", $0)] } ?? [])
         }

@@ -104,10 +104,14 @@ open class Optimizer {
 
 /// A problem with an optimizer state dict being loaded.
 public enum OptimizerStateError: Error, CustomStringConvertible, Equatable {
+    /// The state has no tensor under this key.
     case missingKey(String)
+    /// The state has a tensor under this key that this optimizer does not use.
     case unexpectedKey(String)
+    /// The tensor under `key` has shape `found`; the optimizer expects `expected`.
     case shapeMismatch(key: String, expected: [Int], found: [Int])
 
+    /// The problem in one line, naming the key and shapes.
     public var description: String {
         switch self {
         case let .missingKey(k): return "loadStateDict: the state has no tensor \"\(k)\""

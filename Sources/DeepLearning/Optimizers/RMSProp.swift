@@ -24,6 +24,7 @@ public final class RMSProp: StatefulOptimizer<RMSProp.State> {
 
     /// v, and ḡ and b when used.
     public struct State: OptimizerState {
+        /// Updates applied to this parameter so far (PyTorch's `state[p]["step"]`).
         public var step = 0
         /// v, the running average of g².
         public var squareAvg: Tensor
@@ -31,6 +32,7 @@ public final class RMSProp: StatefulOptimizer<RMSProp.State> {
         public var gradAvg: Tensor?
         /// b (μ > 0 only).
         public var momentumBuffer: Tensor?
+        /// The state tensors under PyTorch's names, sharing storage with this state.
         public var buffers: [(name: String, tensor: Tensor)] {
             [("square_avg", squareAvg)] + (momentumBuffer.map { [("momentum_buffer", $0)] } ?? [])
                 + (gradAvg.map { [("grad_avg", $0)] } ?? [])

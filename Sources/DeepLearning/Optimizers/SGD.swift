@@ -22,9 +22,11 @@ public final class SGD: StatefulOptimizer<SGD.State> {
 
     /// The momentum buffer b (when μ ≠ 0).
     public struct State: OptimizerState {
+        /// Updates applied to this parameter so far (PyTorch's `state[p]["step"]`).
         public var step = 0
         /// b, of the parameter's shape (nil when μ = 0).
         public var momentumBuffer: Tensor?
+        /// The state tensors under PyTorch's names, sharing storage with this state.
         public var buffers: [(name: String, tensor: Tensor)] { momentumBuffer.map { [("momentum_buffer", $0)] } ?? [] }
     }
 
