@@ -1,33 +1,26 @@
 import DeepLearning
 
-/// Every practice case `deep` can run, in the order `deep list` shows them.
+/// Every practice case `deep` can run, in the order `deep list` shows them. A new case is one file and one
+/// line here.
 public enum PracticeCases {
-    public static let classifiers: [ClassifierCase] = [mnistMLP, mnistCNN, fashionCNN, digitsMLP]
+    public static let all: [any PracticeCase.Type] = [
+        MNISTMLP.self, MNISTCNN.self, FashionCNN.self, DigitsMLP.self,
+        CharRNN.self, CharGRU.self, CharLSTM.self,
+    ]
 
-    /// The classifier case with this name.
-    public static func classifier(_ name: String) throws -> ClassifierCase {
-        guard let c = classifiers.first(where: { $0.name == name }) else {
-            throw CaseError("unknown case \(name); `deep list` shows the cases")
+    /// The case with this name.
+    public static func named(_ name: String) throws -> any PracticeCase.Type {
+        guard let c = all.first(where: { $0.info.name == name }) else {
+            throw CaseError("unknown case \(name); `deep list` shows the cases: \(all.map { $0.info.name }.joined(separator: ", "))")
         }
         return c
     }
-}
 
-/// A per-layer table of a Sequential model: layer, output shape for one example, parameter count.
-public func summaryTable(_ model: Sequential, inputShape: [Int]) -> String {
-    model.eval()
-    defer { model.train() }
-    var rows: [(String, String, String)] = [("layer", "output shape", "parameters")]
-    var x = Tensor.zeros([1] + inputShape)
-    rows.append(("input", "\(x.shape)", ""))
-    withNoGrad {
-        for (name, layer) in model.namedChildren() {
-            x = (layer as! any Layer)(x)
-            rows.append(("\(name): \(String(describing: type(of: layer)))", "\(x.shape)", "\(layer.parameterCount)"))
+    /// The classifier case with this name (for `deep eval` and `deep summary`).
+    public static func classifier(_ name: String) throws -> any ClassifierPracticeCase.Type {
+        guard let c = try named(name) as? any ClassifierPracticeCase.Type else {
+            throw CaseError("\(name) is not a classifier case; `deep eval` and `deep summary` take \(all.compactMap { $0 as? any ClassifierPracticeCase.Type }.map { $0.info.name }.joined(separator: ", "))")
         }
+        return c
     }
-    rows.append(("total", "", "\(model.parameterCount)"))
-    let w0 = rows.map(\.0.count).max()!, w1 = rows.map(\.1.count).max()!
-    return rows.map { $0.0.padding(toLength: w0 + 2, withPad: " ", startingAt: 0) + $0.1.padding(toLength: w1 + 2, withPad: " ", startingAt: 0) + $0.2 }
-        .joined(separator: "\n")
 }

@@ -3,29 +3,48 @@ import Cases
 import DeepLearning
 import Foundation
 
-/// Options every training command shares; unset ones take the case's defaults.
+/// Options every training command shares; unset ones take the case's defaults. Numbers are parsed
+/// unconditionally so that `--lr -1` reaches validation (and is refused there) instead of reading as a flag.
 struct TrainingFlags: ParsableArguments {
-    @Option(help: "Passes over the training data.") var epochs: Int?
-    @Option(name: .customLong("batch-size"), help: "Examples per step.") var batchSize: Int?
-    @Option(help: "Learning rate.") var lr: Float?
+    @Option(parsing: .unconditional, help: "Passes over the training data.") var epochs: Int?
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Examples per step.") var batchSize: Int?
+    @Option(parsing: .unconditional, help: "Learning rate.") var lr: Float?
     @Option(help: "sgd, adam, adamw, rmsprop or adagrad.") var optimizer: String?
-    @Option(help: "Random seed (same seed, same run).") var seed: UInt64 = 0
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "L2 penalty (decoupled for adamw).") var weightDecay: Float?
+    @Option(parsing: .unconditional, help: "Random seed (same seed, same run).") var seed: UInt64 = 0
     @Option(name: .customLong("data-dir"), help: "Folder with data files that are not bundled.") var dataDir: String?
-    @Option(help: "Folder for runs/<case>/.") var out: String = "runs"
-    @Option(help: "Train on the first N examples only (quick runs).") var limit: Int?
-    @Option(help: "Worker threads (default: all cores).") var threads: Int?
+    @Option(help: "Folder for runs/<case>/<n>/.") var out: String = "runs"
+    @Option(parsing: .unconditional, help: "Train on the first N examples (characters for text cases) only.") var limit: Int?
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
+    @Flag(help: "Print only the summary line.") var quiet = false
+    @Option(name: .customLong("seq-length"), parsing: .unconditional, help: "Sequence cases: truncated-BPTT window / context, in characters.") var sequenceLength: Int?
+    @Option(parsing: .unconditional, help: "Sequence cases: hidden size.") var hidden: Int?
+    @Option(parsing: .unconditional, help: "Sequence cases: stacked layers.") var layers: Int?
 
-    func options(from defaults: TrainOptions) -> TrainOptions {
-        var o = defaults
+    /// The case's defaults with the given flags applied; refuses a flag the case does not read and any value
+    /// no run can use, before any work is done.
+    func options(for info: CaseInfo) throws -> TrainOptions {
+        let given: [(TrainOptions.Extra, Bool)] = [(.sequenceLength, sequenceLength != nil), (.hidden, hidden != nil),
+                                                   (.layers, layers != nil), (.dataDir, dataDir != nil)]
+        for (extra, isGiven) in given where isGiven && !info.extras.contains(extra) {
+            let users = PracticeCases.all.filter { $0.info.extras.contains(extra) }.map { $0.info.name }
+            throw CaseError("--\(extra.rawValue) does not apply to \(info.name)" + (users.isEmpty ? "" : "; it applies to \(users.joined(separator: ", "))"))
+        }
+        var o = info.defaults
         if let epochs { o.epochs = epochs }
         if let batchSize { o.batchSize = batchSize }
         if let lr { o.learningRate = lr }
         if let optimizer { o.optimizer = optimizer }
-        o.seed = seed
-        o.dataDirectory = dataDir
-        o.outputDirectory = out
-        o.limit = limit
-        if let threads { Parallel.setThreads(threads) }
+        if let weightDecay { o.weightDecay = weightDecay }
+        if let sequenceLength { o.sequenceLength = sequenceLength }
+        if let hidden { o.hiddenSize = hidden }
+        if let layers { o.layers = layers }
+        (o.seed, o.dataDirectory, o.outputDirectory, o.limit, o.quiet) = (seed, dataDir, out, limit, quiet)
+        try o.validate()
+        if let threads {
+            guard threads >= 1 else { throw CaseError("--threads must be at least 1, got \(threads)") }
+            Parallel.setThreads(threads)
+        }
         return o
     }
 }
@@ -39,62 +58,54 @@ func reportingErrors(_ body: () throws -> Void) throws {
 }
 
 struct Train: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Train a practice case (see `deep list`).")
+    static let configuration = CommandConfiguration(
+        abstract: "Train a practice case (see `deep list` for the cases and their defaults).",
+        discussion: PracticeCases.all.map { "\($0.info.name): \(defaultsLine($0.info))" }.joined(separator: "\n"))
     @Argument(help: "The case, e.g. mnist-mlp.") var name: String
     @OptionGroup var flags: TrainingFlags
 
-    @Option(name: .customLong("seq-length"), help: "Character cases: truncated-BPTT window.") var sequenceLength: Int?
-    @Option(help: "Character cases: hidden size.") var hidden: Int?
-    @Option(help: "Character cases: recurrent layers.") var layers: Int?
-
     func run() throws {
         try reportingErrors {
-            if let kind = CharLanguageModel.Kind.allCases.first(where: { $0.caseName == name }) {
-                try CharLanguageModel.train(kind, options: characterOptions())
-                return
+            try endingAllRanksOnError {
+                let c = try PracticeCases.named(name)
+                var options = try flags.options(for: c.info)
+                try options.joinDataParallelJob(for: c, threads: flags.threads)
+                try c.train(options)
             }
-            let spec = try PracticeCases.classifier(name)
-            try ClassifierTrainer.train(spec, options: flags.options(from: spec.defaults))
         }
     }
+}
 
-    func characterOptions() -> CharLanguageModel.Options {
-        var o = CharLanguageModel.Options()
-        if let v = flags.epochs { o.epochs = v }
-        if let v = flags.batchSize { o.batchSize = v }
-        if let v = flags.lr { o.learningRate = v }
-        if let v = sequenceLength { o.sequenceLength = v }
-        if let v = hidden { o.hiddenSize = v }
-        if let v = layers { o.layers = v }
-        o.seed = flags.seed
-        o.outputDirectory = flags.out
-        o.limit = flags.limit
-        if let threads = flags.threads { Parallel.setThreads(threads) }
-        return o
-    }
+/// "epochs 10, batch 128, adam lr 0.001" — a case's defaults in one line.
+func defaultsLine(_ info: CaseInfo) -> String {
+    let d = info.defaults
+    var s = "epochs \(d.epochs), batch \(d.batchSize), \(d.optimizer) lr \(d.learningRate)"
+    if info.extras.contains(.sequenceLength) { s += ", seq-length \(d.sequenceLength), hidden \(d.hiddenSize), layers \(d.layers)" }
+    return s
 }
 
 struct Sample: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Generate text with a trained character model.")
     @Argument(help: "char-lstm, char-gru or char-rnn.") var name: String
-    @Option(help: "The model.safetensors (default runs/<case>/model.safetensors).") var checkpoint: String?
+    @Option(help: "The model.safetensors (default runs/<case>/latest/model.safetensors).") var checkpoint: String?
     @Option(help: "Text to start from.") var prompt: String = "ROMEO:"
-    @Option(help: "Characters to generate.") var length: Int = 500
-    @Option(help: "Softmax temperature: below 1 is more conservative, above 1 more surprising.") var temperature: Float = 0.8
-    @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "Hidden size the model was trained with.") var hidden: Int?
-    @Option(help: "Recurrent layers the model was trained with.") var layers: Int?
+    @Option(parsing: .unconditional, help: "Characters to generate.") var length: Int = 500
+    @Option(parsing: .unconditional, help: "Softmax temperature: below 1 is more conservative, above 1 more surprising.") var temperature: Float = 0.8
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Hidden size the model was trained with.") var hidden: Int?
+    @Option(parsing: .unconditional, help: "Recurrent layers the model was trained with.") var layers: Int?
 
     func run() throws {
         try reportingErrors {
-            guard let kind = CharLanguageModel.Kind.allCases.first(where: { $0.caseName == name }) else {
+            guard let kind = CharRecurrent.Kind.allCases.first(where: { $0.caseName == name }) else {
                 throw CaseError("unknown character case \(name); choose char-lstm, char-gru or char-rnn")
             }
-            var o = CharLanguageModel.Options()
+            guard length >= 0, temperature > 0 else { throw CaseError("--length must be ≥ 0 and --temperature > 0") }
+            var o = CharRecurrent.defaults
             if let hidden { o.hiddenSize = hidden }
             if let layers { o.layers = layers }
-            print(try CharLanguageModel.sample(kind, checkpoint: checkpoint ?? "runs/\(name)/model.safetensors", prompt: prompt,
-                                               length: length, temperature: temperature, seed: seed, options: o))
+            print(try CharRecurrent.sample(kind, checkpoint: checkpoint ?? Report.latestRun(of: name) + "/model.safetensors", prompt: prompt,
+                                           length: length, temperature: temperature, seed: seed, options: o))
         }
     }
 }
@@ -103,56 +114,54 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "The main job: train mnist-mlp on the bundled MNIST with its defaults.")
     @OptionGroup var flags: TrainingFlags
     func run() throws {
-        try reportingErrors {
-            let spec = try PracticeCases.classifier("mnist-mlp")
-            try ClassifierTrainer.train(spec, options: flags.options(from: spec.defaults))
-        }
+        try reportingErrors { try MNISTMLP.train(try flags.options(for: MNISTMLP.info)) }
     }
 }
 
 struct Eval: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Test accuracy and confusion matrix of a checkpoint.")
+    static let configuration = CommandConfiguration(abstract: "Test accuracy and confusion matrix of a classifier checkpoint.")
     @Argument(help: "The case, e.g. mnist-cnn.") var name: String
-    @Option(help: "A model.safetensors written by `deep train` (default runs/<case>/model.safetensors).") var checkpoint: String?
+    @Option(help: "A model.safetensors written by `deep train` (default runs/<case>/latest/model.safetensors).") var checkpoint: String?
     @Option(name: .customLong("data-dir"), help: "Folder with data files that are not bundled.") var dataDir: String?
 
     func run() throws {
         try reportingErrors {
-            let spec = try PracticeCases.classifier(name)
-            let model = spec.makeModel()
-            let path = checkpoint ?? "runs/\(name)/model.safetensors"
+            let c = try PracticeCases.classifier(name)
+            let model = c.makeModel()
+            let path = checkpoint ?? Report.latestRun(of: name) + "/model.safetensors"
             try model.load(from: path)
-            let test = try spec.loadData(dataDir).test
-            let e = ClassifierTrainer.evaluate(model, on: test, classes: spec.classNames.count, transform: spec.transform)
+            var options = c.info.defaults
+            options.dataDirectory = dataDir
+            try options.validate()
+            let test = try c.data(options).test
+            let e = evaluate(model, on: test, classes: c.classNames.count, transform: c.transform)
             print("\(name): \(path)")
             print(String(format: "test accuracy %.2f%% (%d examples), loss %.4f", e.accuracy * 100, test.count, e.loss))
-            print(ClassifierTrainer.confusionTable(e.confusion, classNames: spec.classNames))
+            print(confusionTable(e.confusion, classNames: c.classNames))
         }
     }
 }
 
 struct Summary: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Layer table of a case's model: output shapes and parameter counts.")
+    static let configuration = CommandConfiguration(abstract: "Layer table of a classifier case's model: output shapes and parameter counts.")
     @Argument(help: "The case.") var name: String
     func run() throws {
         try reportingErrors {
-            let spec = try PracticeCases.classifier(name)
-            print("\(name): \(spec.idea)")
-            print(summaryTable(spec.makeModel(), inputShape: spec.inputShape))
+            let c = try PracticeCases.classifier(name)
+            print("\(name): \(c.info.idea)")
+            print(summaryTable(c.makeModel(), inputShape: c.inputShape))
         }
     }
 }
 
 struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The practice cases.")
+    static let configuration = CommandConfiguration(abstract: "The practice cases, their data, defaults and targets.")
     func run() {
-        for kind in CharLanguageModel.Kind.allCases {
-            print("\(kind.caseName.padding(toLength: 14, withPad: " ", startingAt: 0)) recurrent networks: character-level \(kind.rawValue.uppercased()) language model")
-            print("\("".padding(toLength: 14, withPad: " ", startingAt: 0)) data: Tiny Shakespeare (bundled); target: validation loss ≤ 1.6 nats/char (LSTM)")
-        }
-        for c in PracticeCases.classifiers {
-            print("\(c.name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(c.idea)")
-            print("\("".padding(toLength: 14, withPad: " ", startingAt: 0)) data: \(c.data); target: \(c.target)")
+        let pad = { (s: String) in s.padding(toLength: 14, withPad: " ", startingAt: 0) }
+        for c in PracticeCases.all {
+            print("\(pad(c.info.name)) \(c.info.idea)")
+            print("\(pad("")) data: \(c.info.data)")
+            print("\(pad("")) defaults: \(defaultsLine(c.info)); target: \(c.info.target)")
         }
     }
 }

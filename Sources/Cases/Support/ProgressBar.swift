@@ -1,23 +1,37 @@
 import Foundation
 
-/// A one-line live progress bar: step, loss, accuracy, samples/s and ETA, redrawn in place on a terminal.
-/// When the output is not a terminal (CI logs, files) it prints a plain line every 10% instead.
+/// A one-line progress bar over the batches of an epoch: step, running metrics, samples/s and ETA.
+///
+/// On a terminal it redraws in place (at most 10 times a second). When the output is a file or a pipe it
+/// prints a plain line at most every `minimumInterval` seconds (as tqdm's `mininterval`), so a log holds a few
+/// lines per epoch, not one per batch.
 public final class ProgressBar {
     let total: Int
     let label: String
     let start = Date()
-    var lastDraw = Date.distantPast
-    var lastDecile = -1
+    var step = 0
+    var lastDraw: Date
     let interactive = isatty(STDOUT_FILENO) != 0
+    /// Seconds between two lines when the output is not a terminal.
+    public var minimumInterval: Double = 5
 
     public init(total: Int, label: String) {
         self.total = max(1, total)
         self.label = label
+        lastDraw = start
     }
 
-    /// Updates the bar after `step` of `total` steps; `samples` is the number of examples seen so far.
-    public func update(step: Int, samples: Int, metrics: [(String, Float)]) {
+    /// Advances the bar by one step; `samples` is the number of examples seen so far in the epoch.
+    public func update(samples: Int, metrics: [(String, Float)]) {
+        step += 1
         let now = Date()
+        let sinceDraw = now.timeIntervalSince(lastDraw)
+        if interactive {
+            guard sinceDraw > 0.1 || step == total else { return }
+        } else {
+            guard sinceDraw >= minimumInterval && step < total else { return }  // the epoch line follows the last step
+        }
+        lastDraw = now
         let elapsed = now.timeIntervalSince(start)
         let fraction = Double(step) / Double(total)
         let rate = elapsed > 0 ? Double(samples) / elapsed : 0
@@ -25,23 +39,14 @@ public final class ProgressBar {
         let values = metrics.map { "\($0.0) \(String(format: "%.4f", $0.1))" }.joined(separator: "  ")
         let text = "\(label) \(step)/\(total)  \(values)  \(Int(rate)) samples/s  ETA \(Self.clock(eta))"
         if interactive {
-            guard now.timeIntervalSince(lastDraw) > 0.1 || step == total else { return }
-            lastDraw = now
             let width = 24, filled = Int(fraction * Double(width))
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
             print("\r\u{1B}[2K[\(bar)] \(text)", terminator: step == total ? "\n" : "")
-            fflush(stdout)
         } else {
-            let decile = Int(fraction * 10)
-            guard decile > lastDecile else { return }
-            lastDecile = decile
             print(text)
-            fflush(stdout)
         }
+        fflush(stdout)
     }
-
-    /// Seconds since the bar was created.
-    public var elapsed: Double { Date().timeIntervalSince(start) }
 
     static func clock(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())

@@ -1,7 +1,8 @@
 import DeepLearning
+import Foundation
 
-/// Settings of a training run; each case has its defaults and the CLI overrides them.
-public struct TrainOptions {
+/// Settings of a training run; each case has its defaults and the command line overrides them.
+public struct TrainOptions: Sendable {
     public var epochs: Int
     public var batchSize: Int
     public var learningRate: Float
@@ -9,12 +10,28 @@ public struct TrainOptions {
     public var optimizer: String
     public var weightDecay: Float = 0
     public var seed: UInt64 = 0
-    /// Where data not bundled with the repository is read from.
+    /// Where data not bundled with the repository is read from (must exist when given).
     public var dataDirectory: String?
-    /// Where `runs/<case>/` goes.
+    /// Where `runs/<case>/<n>/` goes.
     public var outputDirectory: String = "runs"
     /// Train on the first `limit` examples only (quick runs and tests).
     public var limit: Int?
+    /// Print only the summary line.
+    public var quiet = false
+    /// Sequence models: the truncated-BPTT window (or context length), in tokens.
+    public var sequenceLength = 100
+    /// Sequence models: hidden (model) width.
+    public var hiddenSize = 256
+    /// Sequence models: stacked layers.
+    public var layers = 2
+    /// The processes of a data-parallel run (set by `deep` under `mpirun`); nil for one process.
+    /// ``batchSize`` is then each process's share of the global batch.
+    public var processGroup: (any ProcessGroup)?
+
+    /// The options only some cases read.
+    public enum Extra: String, CaseIterable, Sendable {
+        case sequenceLength = "seq-length", hidden, layers, dataDir = "data-dir"
+    }
 
     public init(epochs: Int, batchSize: Int, learningRate: Float, optimizer: String, weightDecay: Float = 0) {
         self.epochs = epochs
@@ -22,6 +39,32 @@ public struct TrainOptions {
         self.learningRate = learningRate
         self.optimizer = optimizer
         self.weightDecay = weightDecay
+    }
+
+    /// Throws a ``CaseError`` naming the first option whose value no run can use.
+    public func validate() throws {
+        func check(_ ok: Bool, _ message: String) throws { if !ok { throw CaseError(message) } }
+        try check(epochs >= 1, "--epochs must be at least 1, got \(epochs)")
+        try check(batchSize >= 1, "--batch-size must be at least 1, got \(batchSize)")
+        try check(learningRate > 0 && learningRate.isFinite, "--lr must be a positive number, got \(learningRate)")
+        try check(weightDecay >= 0 && weightDecay.isFinite, "--weight-decay must be ≥ 0, got \(weightDecay)")
+        try check(Self.optimizers.contains(optimizer.lowercased()), unknownOptimizer)
+        try check(limit.map { $0 >= 1 } ?? true, "--limit must be at least 1, got \(limit ?? 0)")
+        try check(sequenceLength >= 1, "--seq-length must be at least 1, got \(sequenceLength)")
+        try check(hiddenSize >= 1, "--hidden must be at least 1, got \(hiddenSize)")
+        try check(layers >= 1, "--layers must be at least 1, got \(layers)")
+        if let dataDirectory {
+            var isDirectory: ObjCBool = false
+            try check(FileManager.default.fileExists(atPath: dataDirectory, isDirectory: &isDirectory) && isDirectory.boolValue,
+                      "--data-dir \(dataDirectory) is not a directory")
+        }
+    }
+
+    /// The names `optimizer` may take.
+    public static let optimizers = ["sgd", "adam", "adamw", "rmsprop", "adagrad"]
+
+    var unknownOptimizer: String {
+        "unknown optimizer \(optimizer); choose \(Self.optimizers.dropLast().joined(separator: ", ")) or \(Self.optimizers.last!)"
     }
 
     /// The optimizer named by `optimizer`, over `parameters`.
@@ -32,7 +75,7 @@ public struct TrainOptions {
         case "adamw": return AdamW(parameters, lr: learningRate, weightDecay: weightDecay)
         case "rmsprop": return RMSProp(parameters, lr: learningRate, weightDecay: weightDecay)
         case "adagrad": return AdaGrad(parameters, lr: learningRate, weightDecay: weightDecay)
-        default: throw CaseError("unknown optimizer \(optimizer); choose sgd, adam, adamw, rmsprop or adagrad")
+        default: throw CaseError(unknownOptimizer)
         }
     }
 }

@@ -39,6 +39,9 @@ public final class Dropout: Module, Layer {
         super.init()
     }
 
+    /// The same, with p given positionally as PyTorch allows: `Dropout(0.5)`.
+    public convenience init(_ p: Float) { self.init(p: p) }
+
     /// x with dropout in training mode, x itself in evaluation mode.
     public func callAsFunction(_ x: Tensor) -> Tensor { dropout(x, p: p, training: isTraining) }
 }
@@ -55,6 +58,9 @@ public final class Dropout2d: Module, Layer {
         self.p = p
         super.init()
     }
+
+    /// The same, with p given positionally as PyTorch allows: `Dropout(0.5)`.
+    public convenience init(_ p: Float) { self.init(p: p) }
 
     /// x with channel dropout in training mode, x itself in evaluation mode.
     public func callAsFunction(_ x: Tensor) -> Tensor { dropout2d(x, p: p, training: isTraining) }

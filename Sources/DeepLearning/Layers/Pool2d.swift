@@ -68,6 +68,9 @@ public final class AdaptiveAvgPool2d: Module, Layer {
     /// Average pooling to a square output (1 for global average pooling).
     public convenience init(outputSize: Int) { self.init(outputSize: (outputSize, outputSize)) }
 
+    /// The same, with the size given positionally as PyTorch allows: `AdaptiveAvgPool2d(1)`.
+    public convenience init(_ outputSize: Int) { self.init(outputSize: (outputSize, outputSize)) }
+
     /// The mean of each adaptive bin: [N, C, H, W] → [N, C, OH, OW].
     public func callAsFunction(_ x: Tensor) -> Tensor { adaptiveAvgPool2d(x, outputSize: outputSize) }
 }

@@ -1,0 +1,55 @@
+import DeepLearning
+
+/// mnist-mlp — a multilayer perceptron on MNIST (the seed's §2.1): each layer computes y = σ(Wx + b); the
+/// network learns by backpropagating the cross-entropy loss through every layer (the chain rule) and stepping
+/// with Adam, its learning rate annealed along a cosine.
+public enum MNISTMLP: ClassifierPracticeCase {
+    public static let info = CaseInfo(
+        name: "mnist-mlp",
+        idea: "perceptron and multilayer perceptron: forward pass, backpropagation, ReLU, dropout",
+        data: "MNIST handwritten digits, 28×28 (bundled)",
+        target: "≥ 98% test accuracy",
+        defaults: TrainOptions(epochs: 10, batchSize: 128, learningRate: 1e-3, optimizer: "adam"))
+    public static let classNames = (0..<10).map(String.init)
+    public static let inputShape = [1, 28, 28]
+    public static let transform: ((Tensor) -> Tensor)? = mnistNormalization
+
+    public static func makeModel() -> Sequential {
+        Sequential(
+            Flatten(),
+            Linear(784, 512), ReLU(), Dropout(0.2),
+            Linear(512, 256), ReLU(), Dropout(0.2),
+            Linear(256, 10))
+    }
+
+    public static func data(_ options: TrainOptions) throws -> (train: TensorDataset, test: TensorDataset) {
+        (try MNIST(split: .train).prefix(options.limit), try MNIST(split: .test))
+    }
+
+    @discardableResult
+    public static func train(_ options: TrainOptions) throws -> String {
+        let (train, test) = try data(options)
+        let model = makeModel()
+        let optimizer = try options.makeOptimizer(for: model)
+        let loader = DataLoader(train, batchSize: options.batchSize, sampler: options.sampler(for: train), transform: transform)
+        let schedule = CosineAnnealingLR(initial: options.learningRate, tMax: loader.count * options.epochs)
+        let report = try Report(info, options, columns: classifierColumns, plots: classifierPlots,
+                                header: describe(train, test, model, options))
+        var evaluation: Evaluation!
+        for epoch in 1...options.epochs {
+            model.train()
+            for (images, labels) in report.batches(of: loader, epoch: epoch) {
+                optimizer.learningRate = schedule(report.step)
+                let logits = model(images)
+                let loss = crossEntropy(logits, labels)
+                optimizer.zeroGrad()
+                loss.backward()
+                optimizer.step()
+                try report.batch(loss: loss, samples: labels.count, [("accuracy", accuracy(logits, labels))])
+            }
+            evaluation = evaluate(model, on: test, classes: 10, transform: transform)
+            try report.endEpoch(["test_loss": Double(evaluation.loss), "test_accuracy": Double(evaluation.accuracy)], saving: model)
+        }
+        return report.finish(String(format: "test accuracy %.2f%%", evaluation.accuracy * 100))
+    }
+}
