@@ -274,13 +274,13 @@ import Testing
 }
 
 @Suite struct GateActivationTests {
-    /// The gate kernels' σ and tanh against double precision, over the whole range (relative error).
+    /// SIMDMath's σ and tanh (the gate kernels use them) against double precision, over the whole range (relative error).
     @Test func sigmoidAndTanhAreAccurate() {
         var worst = (sigmoid: 0.0, tanh: 0.0)
         var x: Float = -100
         while x < 100 {
-            let v = Gates.V((0..<Gates.V.scalarCount).map { x + Float($0) * 1e-3 })
-            let s = Gates.sigmoid(v), t = Gates.tanh(v)
+            let v = SIMDMath.V((0..<SIMDMath.V.scalarCount).map { x + Float($0) * 1e-3 })
+            let s = SIMDMath.sigmoid(v), t = SIMDMath.tanh(v)
             for i in v.indices {
                 let d = Double(v[i])
                 let es = 1 / (1 + Foundation.exp(-d)), et = Foundation.tanh(d)
@@ -291,9 +291,9 @@ import Testing
             x = x.magnitude < 1 ? x + 0.0137 : x + 0.173
         }
         #expect(worst.sigmoid < 5e-7 && worst.tanh < 5e-7, "worst relative errors \(worst)")
-        let tiny = Gates.tanh(Gates.V(repeating: 1e-6)), zero = Gates.tanh(Gates.V(repeating: -0.0))
+        let tiny = SIMDMath.tanh(SIMDMath.V(repeating: 1e-6)), zero = SIMDMath.tanh(SIMDMath.V(repeating: -0.0))
         #expect(Swift.abs(tiny[0] - 1e-6) < 1e-12 && zero[0] == 0 && zero[0].sign == .minus)
-        let extremes = Gates.sigmoid(Gates.V([-1000, -80, 80, 1000, .infinity, -.infinity, 0, 1] + Array(repeating: 0, count: Gates.V.scalarCount - 8)))
+        let extremes = SIMDMath.sigmoid(SIMDMath.V([-1000, -80, 80, 1000, .infinity, -.infinity, 0, 1] + Array(repeating: 0, count: SIMDMath.V.scalarCount - 8)))
         #expect(extremes[0] < 1e-34 && extremes[3] == 1 && extremes[4] == 1 && extremes[5] < 1e-34 && extremes[6] == 0.5)
     }
 }

@@ -41,7 +41,9 @@ public enum SafeTensors {
 
     /// A decoded file: tensors by name in file order, and the metadata.
     public struct Contents {
+        /// The tensors in file order, under their names (Float32; F16/BF16 entries are converted on reading).
         public var tensors: [(name: String, tensor: Tensor)]
+        /// The file's `__metadata__` entries (empty when it has none).
         public var metadata: [String: String]
         /// Tensors by name.
         public var dictionary: [String: Tensor] { Dictionary(uniqueKeysWithValues: tensors.map { ($0.name, $0.tensor) }) }
@@ -137,11 +139,16 @@ extension Float {
 
 /// A checkpoint that cannot be read: names the file, the byte offset when known, and what is wrong.
 public struct CheckpointError: Error, CustomStringConvertible, LocalizedError {
+    /// The file that could not be read.
     public let path: String
+    /// The byte offset in the file where the problem is, when known.
     public let offset: Int?
+    /// What is wrong, e.g. "header length 12345 exceeds file size 100".
     public let reason: String
     init(path: String, offset: Int?, _ reason: String) { self.path = path; self.offset = offset; self.reason = reason }
+    /// `path (byte offset): reason`.
     public var description: String { "\(path)\(offset.map { " (byte \($0))" } ?? ""): \(reason)" }
+    /// The same text as ``description``, for `localizedDescription`.
     public var errorDescription: String? { description }
 }
 

@@ -17,6 +17,7 @@ public struct TensorDataset: Dataset {
     /// All labels, [N, ...] (class indices as Floats for classification).
     public let labels: Tensor
 
+    /// A dataset of `inputs` [N, ...] and `labels` [N, ...] (both made contiguous); different N is a programmer error.
     public init(inputs: Tensor, labels: Tensor) {
         require(inputs.shape.first == labels.shape.first,
                      "TensorDataset: \(inputs.shape.first ?? 0) inputs (shape \(inputs.shape)) but \(labels.shape.first ?? 0) labels (shape \(labels.shape))")
@@ -24,8 +25,10 @@ public struct TensorDataset: Dataset {
         self.labels = labels.contiguous()
     }
 
+    /// N, the number of examples.
     public var count: Int { inputs.shape.first ?? 0 }
 
+    /// The examples at `indices` (each in 0..<N): inputs [B, ...] and labels [B, ...], B = indices.count.
     public func batch(_ indices: [Int]) -> (inputs: Tensor, labels: Tensor) {
         (inputs.indexSelect(alongAxis: 0, indices: indices), labels.indexSelect(alongAxis: 0, indices: indices))
     }

@@ -1,5 +1,6 @@
 /// Which part of a data set.
 public enum Split: String, Sendable {
+    /// The training part and the held-out test part (the files `train-*` and `t10k-*` for MNIST).
     case train, test
 }
 

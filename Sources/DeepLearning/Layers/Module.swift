@@ -13,6 +13,7 @@ open class Module {
     /// Whether the module is in training mode (dropout active, batch statistics in batch norm).
     public private(set) var isTraining = true
 
+    /// A module with no tensors and no children yet (subclasses declare theirs as stored properties).
     public init() {}
 
     /// This module's own tensors (parameters and buffers), by name, in declaration order.
@@ -114,10 +115,14 @@ open class Module {
 
 /// Errors from loading state into a module.
 public enum ModuleError: Error, CustomStringConvertible {
+    /// The checkpoint has no tensor under this key.
     case missingKey(String)
+    /// The checkpoint has a tensor under this key that the model does not have.
     case unexpectedKey(String)
+    /// The tensor under `key` has shape `found` in the checkpoint; the model's has `expected`.
     case shapeMismatch(key: String, expected: [Int], found: [Int])
 
+    /// The problem in one line, naming the key and shapes.
     public var description: String {
         switch self {
         case let .missingKey(k): return "load: the checkpoint has no tensor \"\(k)\""

@@ -72,7 +72,7 @@ extension Tensor {
 }
 
 struct ShiftedExpKernel: BinaryKernel {
-    @inline(__always) func apply(_ x: V8, _ m: V8) -> V8 { SIMDMath.exp(x - m) }
+    @inline(__always) func apply(_ x: FloatVector, _ m: FloatVector) -> FloatVector { SIMDMath.exp(x - m) }
 }
 
 import Foundation

@@ -4,12 +4,16 @@
 /// One component of a subscript: a single index (which removes the dimension), a range with an optional
 /// step, or the whole dimension.
 public enum TensorIndex {
+    /// One position (negative counts from the end); the dimension is removed, as `x[3]`.
     case index(Int)
+    /// Positions `range`, every `step`-th, as `x[2:8:2]`.
     case range(Range<Int>, step: Int)
+    /// The whole dimension, as `x[:]`.
     case all
 }
 
 extension TensorIndex: ExpressibleByIntegerLiteral {
+    /// An integer literal is ``index(_:)``: `x[3]`.
     public init(integerLiteral value: Int) { self = .index(value) }
 }
 

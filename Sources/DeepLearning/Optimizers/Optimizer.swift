@@ -104,10 +104,14 @@ open class Optimizer {
 
 /// A problem with an optimizer state dict being loaded.
 public enum OptimizerStateError: Error, CustomStringConvertible, Equatable {
+    /// The state has no tensor under this key.
     case missingKey(String)
+    /// The state has a tensor under this key that this optimizer does not use.
     case unexpectedKey(String)
+    /// The tensor under `key` has shape `found`; the optimizer expects `expected`.
     case shapeMismatch(key: String, expected: [Int], found: [Int])
 
+    /// The problem in one line, naming the key and shapes.
     public var description: String {
         switch self {
         case let .missingKey(k): return "loadStateDict: the state has no tensor \"\(k)\""
@@ -144,8 +148,9 @@ open class StatefulOptimizer<State: OptimizerState>: Optimizer {
         fatalError("\(type(of: self)) must override makeState(for:)")
     }
 
-    /// The update rule: writes θ ← update(θ, g, state) in place over `count` elements; `state.step` has
-    /// already been incremented (it is 1 on the first update).
+    /// The update: writes θ ← update(θ, g, state) in place over `count` elements; `state.step` has
+    /// already been incremented (it is 1 on the first update). The optimizers of this library build their
+    /// rule for this step (a pure function of vectors, see `UpdateRule`) and hand it to the shared driver.
     open func apply(_ gradient: UnsafePointer<Float>, to parameter: UnsafeMutablePointer<Float>, count: Int, state: inout State) {
         fatalError("\(type(of: self)) must override apply(_:to:count:state:)")
     }
@@ -186,31 +191,6 @@ open class StatefulOptimizer<State: OptimizerState>: Optimizer {
         guard step.count == 1 else { throw OptimizerStateError.shapeMismatch(key: "state.\(index).step", expected: [], found: step.shape) }
         state.step = Int(step.scalars[0])
         states[index] = state
-    }
-}
-
-/// One update rule applied to the 8 elements at i of its buffers, read and written through `lanes`
-/// (whole vectors in the loop, a zero-padded partial vector for the last block). A struct, not a closure,
-/// so that ``Block/run(_:count:)`` is specialized for it and the rule is inlined into a clean vector loop.
-protocol BlockKernel {
-    func callAsFunction<L: Lanes>(_ i: Int, _ lanes: L)
-}
-
-/// The update rules' loop: blocks of 8 elements, split across cores when the parameter is large, so that
-/// each rule is one vectorized pass over its buffers.
-enum Block {
-    typealias V = SIMD8<Float>
-
-    /// Runs `kernel` over the elements 0..<n.
-    @inline(__always)
-    static func run<K: BlockKernel>(_ kernel: K, count n: Int) {
-        let whole = n / 8
-        // Split across cores from about 260k elements: at 200k (an MNIST MLP) a second core gained nothing
-        // even for Adam (measured: 140 µs on one core, 157 µs on two).
-        Parallel.forEach(whole, costPerItem: 2) { blocks in
-            for b in blocks { kernel(b * 8, FullLanes()) }
-        }
-        if n % 8 != 0 { kernel(whole * 8, PartialLanes(count: n % 8)) }
     }
 }
 

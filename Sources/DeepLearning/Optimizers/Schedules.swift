@@ -29,6 +29,7 @@ public struct StepLR: LearningRateSchedule {
         self.gamma = gamma
     }
 
+    /// η at `step` (from 0, counted in calls to the optimizer's `step()` or in epochs, as the caller uses it).
     public func callAsFunction(_ step: Int) -> Float {
         Float(Double(initial) * Foundation.pow(Double(gamma), Double(step / stepSize)))
     }
@@ -45,6 +46,7 @@ public struct ExponentialLR: LearningRateSchedule {
         self.gamma = gamma
     }
 
+    /// η at `step` (from 0, counted in calls to the optimizer's `step()` or in epochs, as the caller uses it).
     public func callAsFunction(_ step: Int) -> Float {
         Float(Double(initial) * Foundation.pow(Double(gamma), Double(step)))
     }
@@ -65,6 +67,7 @@ public struct CosineAnnealingLR: LearningRateSchedule {
         self.etaMin = etaMin
     }
 
+    /// η at `step` (from 0, counted in calls to the optimizer's `step()` or in epochs, as the caller uses it).
     public func callAsFunction(_ step: Int) -> Float {
         let lo = Double(etaMin), hi = Double(initial)
         return Float(lo + (hi - lo) * (1 + Foundation.cos(Double.pi * Double(step) / Double(tMax))) / 2)
@@ -93,6 +96,7 @@ public struct LinearWarmup: LearningRateSchedule {
         self.after = after
     }
 
+    /// η at `step` (from 0, counted in calls to the optimizer's `step()` or in epochs, as the caller uses it).
     public func callAsFunction(_ step: Int) -> Float {
         guard step < steps else { return after(step - steps) }
         let s = Double(startFactor)
