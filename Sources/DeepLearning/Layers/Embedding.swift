@@ -39,12 +39,7 @@ public final class Embedding: Module, Layer {
 public func embedding(_ indices: Tensor, weight: Tensor, paddingIdx: Int? = nil) -> Tensor {
     require(weight.rank == 2, "embedding: weight of shape \(weight.shape) must have rank 2")
     let (rows, dim) = (weight.shape[0], weight.shape[1])
-    let idx = indices.scalars.map { v -> Int in
-        let i = Int(v)
-        require(Float(i) == v && i >= 0 && i < rows,
-                     "Embedding(\(rows), \(dim)): index \(v) in indices of shape \(indices.shape) is not in 0..<\(rows)")
-        return i
-    }
+    let idx = indices.checkedIndices(below: rows, op: "Embedding(\(rows), \(dim))")
     let w = withNoGrad { weight.contiguous() }
     var out = Tensor(uninitialized: indices.shape + [dim])
     for (k, i) in idx.enumerated() { (out.pointer + k * dim).update(from: w.pointer + i * dim, count: dim) }
