@@ -26,12 +26,20 @@ if [ ! -x "$BINARY" ] || [ -n "$(find Sources/DeepLearning Fuzz -name '*.swift' 
         $LIBS -o "$BINARY"
 fi
 
+failed=()
 for target in "${TARGETS[@]}"; do
     corpus=$BUILD/corpus/$target
     mkdir -p "$corpus" "$BUILD/crashes/$target"
     echo "== $target: ${SECONDS_EACH}s"
+    status=0
     FUZZ_TARGET=$target nice -n 10 "$BINARY" "$corpus" "Tests/DeepLearningTests/Fixtures/fuzz/$target" \
-        -max_total_time="$SECONDS_EACH" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
-        -artifact_prefix="$BUILD/crashes/$target/" -print_final_stats=1 2>&1 | grep -E "^#|stat::|ERROR|SUMMARY|crash-|Done" | tail -12
-    echo "corpus: $(ls "$corpus" | wc -l) files, $(du -sk "$corpus" | cut -f1) KiB"
+        -max_total_time="$SECONDS_EACH" -max_len=65536 -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10 \
+        -artifact_prefix="$BUILD/crashes/$target/" -print_final_stats=1 > "$BUILD/$target.log" 2>&1 || status=$?
+    grep -E "stat::number_of_executed_units|stat::peak_rss_mb|ERROR|SUMMARY|Test unit written" "$BUILD/$target.log" || true
+    echo "corpus: $(find "$corpus" -type f | wc -l) files, $(du -sk "$corpus" | cut -f1) KiB; log: $BUILD/$target.log"
+    if [ "$status" -ne 0 ]; then failed+=("$target"); fi
 done
+if [ ${#failed[@]} -ne 0 ]; then
+    echo "crashes in: ${failed[*]} (inputs in $BUILD/crashes/)"
+    exit 1
+fi
