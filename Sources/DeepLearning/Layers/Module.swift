@@ -85,21 +85,25 @@ open class Module {
     public func zeroGrad() { for p in parameters() { p.zeroGrad() } }
 
     /// Copies values into this module's parameters and buffers, matched by key. Every key of the module
-    /// must be present with the same shape; extra keys are an error too when `strict`.
+    /// must be present with the same shape; extra keys are an error too when `strict`. All or nothing (as
+    /// PyTorch's `load_state_dict`, which checks before it copies): every key and shape is checked before any
+    /// value is copied, so on a throw the module is exactly as it was.
     public func loadState(_ state: [String: Tensor], strict: Bool = true) throws {
         let own = namedState()
         let ownKeys = Set(own.map(\.0))
+        var assignments: [(target: Tensor, value: Tensor)] = []
         for (key, t) in own {
             guard let v = state[key] else {
                 if strict { throw ModuleError.missingKey(key) }
                 continue
             }
             guard v.shape == t.shape else { throw ModuleError.shapeMismatch(key: key, expected: t.shape, found: v.shape) }
-            t.assign(v)
+            assignments.append((t, v))
         }
         if strict, let extra = state.keys.sorted().first(where: { !ownKeys.contains($0) }) {
             throw ModuleError.unexpectedKey(extra)
         }
+        for (target, value) in assignments { target.assign(value) }
     }
 
     static func snakeCase(_ label: String?) -> String {
@@ -114,7 +118,7 @@ open class Module {
 }
 
 /// Errors from loading state into a module.
-public enum ModuleError: Error, CustomStringConvertible {
+public enum ModuleError: Error, CustomStringConvertible, Equatable {
     /// The checkpoint has no tensor under this key.
     case missingKey(String)
     /// The checkpoint has a tensor under this key that the model does not have.

@@ -89,13 +89,7 @@ struct ClassIndexBatch {
         case 2: rows = input
         default: rows = input.movingAxis(1, to: -1).reshaped(to: [-1, classes])
         }
-        targets = target.scalars.map { value in
-            let index = Int(exactly: value)
-            require(index != nil, "\(name): target \(value) is not a class index")
-            if let ignoreIndex, index == ignoreIndex { return -1 }
-            require(index! >= 0 && index! < classes, "\(name): target class index \(index!) out of range for C = \(classes) classes")
-            return index!
-        }
+        targets = target.checkedIndices(below: classes, op: name, what: "target", ignoring: ignoreIndex)
         self.weight = weight?.scalars
         lossShape = target.shape
         self.name = name

@@ -7,12 +7,7 @@
 public func embedding(_ indices: Tensor, weight: Tensor, paddingIdx: Int? = nil) -> Tensor {
     require(weight.rank == 2, "embedding: weight of shape \(weight.shape) must have rank 2")
     let (rows, dim) = (weight.shape[0], weight.shape[1])
-    let idx = indices.scalars.map { v -> Int in
-        let i = Int(v)
-        require(Float(i) == v && i >= 0 && i < rows,
-                     "Embedding(\(rows), \(dim)): index \(v) in indices of shape \(indices.shape) is not in 0..<\(rows)")
-        return i
-    }
+    let idx = indices.checkedIndices(below: rows, op: "Embedding(\(rows), \(dim))")
     let w = withNoGrad { weight.contiguous() }
     // yₖ = W[idxₖ]
     var out = Tensor(uninitialized: indices.shape + [dim])
