@@ -29,6 +29,7 @@ let package = Package(
     products: [
         .library(name: "DeepLearning", targets: ["DeepLearning"]),
         .executable(name: "deep", targets: ["deep"]),
+        .executable(name: "error-examples", targets: ["error-examples"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -50,12 +51,20 @@ let package = Package(
         .target(
             name: "Cases",
             dependencies: ["DeepLearning"]),
+        // Programmer errors and their messages, for the exit tests in debug and (through `error-examples`)
+        // release builds.
+        .target(
+            name: "ErrorExamples",
+            dependencies: ["DeepLearning"]),
+        .executableTarget(
+            name: "error-examples",
+            dependencies: ["ErrorExamples"]),
         .executableTarget(
             name: "deep",
             dependencies: ["DeepLearning", "Cases", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "DeepLearningTests",
-            dependencies: ["DeepLearning", "Cases"],
+            dependencies: ["DeepLearning", "Cases", "ErrorExamples"],
             exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
