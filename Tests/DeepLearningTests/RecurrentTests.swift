@@ -131,7 +131,7 @@ import Testing
     }
 
     /// The backward pass overwrites the saved gate activations with their gradients; a second backward
-    /// through the same graph must recompute them and add the same gradients again.
+    /// through the same graph (kept by `retainGraph: true`) must recompute them and add the same gradients again.
     @Test(arguments: [RecurrentKind.rnnTanh, .lstm, .gru])
     func secondBackwardThroughTheSameGraphAddsTheSameGradients(_ kind: RecurrentKind) {
         let (n, i, h) = (3, 5, 20), g = kind.gateCount * h
@@ -140,7 +140,7 @@ import Testing
         let pass = Tensor.recurrence(kind, input: x, h0: nil, c0: nil, weightIh: wih, weightHh: whh, biasIh: nil, biasHh: nil,
                                      reverse: false)
         let loss = (Self.outputs(of: pass, kind) * Tensor.randn([kind == .lstm ? 6 * n * h : 5 * n * h], seed: 4)).sum()
-        loss.backward()
+        loss.backward(retainGraph: true)
         let first = [x.grad!, wih.grad!, whh.grad!].map { $0 * 2 }
         loss.backward()
         for (twice, expected) in zip([x.grad!, wih.grad!, whh.grad!], first) {
