@@ -148,9 +148,5 @@ extension Tensor {
     public static func / (a: Float, b: Tensor) -> Tensor { Tensor(a) / b }
     /// Elementwise power with a scalar exponent.
     public func pow(_ exponent: Float) -> Tensor { Tensor.pow(self, Tensor(exponent)) }
-
-    public static func += (a: inout Tensor, b: Tensor) { a = a + b }
-    public static func -= (a: inout Tensor, b: Tensor) { a = a - b }
-    public static func *= (a: inout Tensor, b: Tensor) { a = a * b }
-    public static func /= (a: inout Tensor, b: Tensor) { a = a / b }
+    // Compound assignment (`+=`, `x *= 2`) is in Ops/Indexing.swift, with the other writes.
 }
