@@ -87,7 +87,7 @@ public enum CharRecurrent {
             model.train()
             var state: Model.State?
             for w in report.batches(of: 0..<windows, count: windows, epoch: epoch) {
-                optimizer.learningRate = schedule(report.step)
+                optimizer.lr = schedule(report.step)
                 let (x, y) = window(train, w, length: options.sequenceLength)
                 let (logits, next) = model(x, state)
                 state = next.map { $0.detached() }  // carry the state, cut the graph

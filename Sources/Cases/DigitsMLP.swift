@@ -39,7 +39,7 @@ public enum DigitsMLP: ClassifierPracticeCase {
         var evaluation: Evaluation!
         for epoch in 1...options.epochs {
             for (x, labels) in report.batches(of: loader, epoch: epoch) {
-                optimizer.learningRate = schedule(report.step)
+                optimizer.lr = schedule(report.step)
                 let logits = model(x)
                 let loss = crossEntropy(logits, labels)
                 optimizer.zeroGrad()

@@ -41,7 +41,7 @@ public enum FashionCNN: ClassifierPracticeCase {
         for epoch in 1...options.epochs {
             model.train()  // batch norm uses the batch's statistics and updates its running ones
             for (images, labels) in report.batches(of: loader, epoch: epoch) {
-                optimizer.learningRate = schedule(report.step)
+                optimizer.lr = schedule(report.step)
                 let logits = model(images)
                 let loss = crossEntropy(logits, labels)
                 optimizer.zeroGrad()

@@ -39,7 +39,7 @@ public enum MNISTCNN: ClassifierPracticeCase {
         for epoch in 1...options.epochs {
             model.train()
             for (images, labels) in report.batches(of: loader, epoch: epoch) {
-                optimizer.learningRate = schedule(report.step)
+                optimizer.lr = schedule(report.step)
                 let logits = model(images)
                 let loss = crossEntropy(logits, labels)
                 optimizer.zeroGrad()
