@@ -145,7 +145,7 @@ struct Summary: ParsableCommand {
         try reportingErrors {
             let c = try PracticeCases.classifier(name)
             print("\(name): \(c.info.idea)")
-            print(summaryTable(c.makeModel(), inputShape: c.inputShape))
+            print(summary(c.makeModel(), inputShape: [1] + c.inputShape))
         }
     }
 }

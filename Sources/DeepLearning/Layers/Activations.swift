@@ -1,44 +1,48 @@
 /// max(0, x), as `torch.nn.ReLU`.
 public final class ReLU: Module, Layer {
     public override init() { super.init() }
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.relu() }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(x.relu()) }
 }
 
 /// x for x > 0, negativeSlope·x otherwise, as `torch.nn.LeakyReLU`.
 public final class LeakyReLU: Module, Layer {
     public let negativeSlope: Float
     public init(negativeSlope: Float = 0.01) { self.negativeSlope = negativeSlope; super.init() }
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.leakyRelu(negativeSlope: negativeSlope) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(x.leakyRelu(negativeSlope: negativeSlope)) }
+    public override var extraRepr: String { "negative_slope=\(negativeSlope)" }
 }
 
 /// σ(x) = 1/(1 + e⁻ˣ), as `torch.nn.Sigmoid`.
 public final class Sigmoid: Module, Layer {
     public override init() { super.init() }
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.sigmoid() }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(x.sigmoid()) }
 }
 
 /// tanh, as `torch.nn.Tanh`.
 public final class Tanh: Module, Layer {
     public override init() { super.init() }
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.tanh() }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(x.tanh()) }
 }
 
 /// x·Φ(x), as `torch.nn.GELU`.
 public final class GELU: Module, Layer {
     public override init() { super.init() }
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.gelu() }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(x.gelu()) }
+    public override var extraRepr: String { "approximate='none'" }
 }
 
 /// softmax along `dim`, as `torch.nn.Softmax`.
 public final class Softmax: Module, Layer {
     public let dim: Int
     public init(dim: Int = -1) { self.dim = dim; super.init() }
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.softmax(alongAxis: dim) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(x.softmax(alongAxis: dim)) }
+    public override var extraRepr: String { "dim=\(dim)" }
 }
 
 /// Flattens dimensions startDim... into one, as `torch.nn.Flatten` (startDim 1 keeps the batch).
 public final class Flatten: Module, Layer {
     public let startDim: Int
     public init(startDim: Int = 1) { self.startDim = startDim; super.init() }
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.flattened(from: startDim) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(x.flattened(from: startDim)) }
+    public override var extraRepr: String { "start_dim=\(startDim), end_dim=-1" }
 }
