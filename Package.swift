@@ -28,6 +28,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "DeepLearning", targets: ["DeepLearning"]),
+        .library(name: "DistributedTraining", targets: ["DistributedTraining"]),
         .executable(name: "deep", targets: ["deep"]),
         .executable(name: "error-examples", targets: ["error-examples"]),
     ],
@@ -48,6 +49,14 @@ let package = Package(
             dependencies: ["CBLAS", "CZlib"],
             swiftSettings: tuning,
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
+        // Open MPI (Debian libopenmpi-dev), for data-parallel training across processes and machines. Only
+        // DistributedTraining and the deep tool use it: a package that imports DeepLearning alone builds without MPI.
+        .systemLibrary(
+            name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"])]),
+        .target(
+            name: "DistributedTraining",
+            dependencies: ["DeepLearning", "CMPI"]),
         .target(
             name: "Cases",
             dependencies: ["DeepLearning"]),
@@ -61,10 +70,11 @@ let package = Package(
             dependencies: ["ErrorExamples"]),
         .executableTarget(
             name: "deep",
-            dependencies: ["DeepLearning", "Cases", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["DeepLearning", "Cases", "DistributedTraining", "CBLAS",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "DeepLearningTests",
-            dependencies: ["DeepLearning", "Cases", "ErrorExamples"],
+            dependencies: ["DeepLearning", "Cases", "DistributedTraining", "ErrorExamples"],
             exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

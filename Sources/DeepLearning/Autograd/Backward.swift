@@ -35,6 +35,10 @@ extension Tensor {
                         + "the graph, or recompute the forward pass")
                 }
                 defer { if !retainGraph { n.release() } }
+                // A leaf comes after every op that uses it: its gradient of this backward is complete.
+                if n.isLeaf, let accumulated = n.grad {
+                    for hook in n.postAccumulateGradHooks { hook(accumulated) }
+                }
                 guard let rule = n.backwardFn, let g = n.grad else { continue }
                 n.grad = nil
                 var grads = rule(g)
