@@ -17,6 +17,7 @@ struct TrainingFlags: ParsableArguments {
     @Option(parsing: .unconditional, help: "Train on the first N examples (characters for text cases) only.") var limit: Int?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
     @Flag(help: "Print only the summary line.") var quiet = false
+    @Option(help: "Continue a run from its last checkpoint, e.g. runs/mnist-mlp/latest (same settings: ends as an uninterrupted run).") var resume: String?
     @Option(name: .customLong("seq-length"), parsing: .unconditional, help: "Sequence cases: truncated-BPTT window / context, in characters.") var sequenceLength: Int?
     @Option(parsing: .unconditional, help: "Sequence cases: hidden size.") var hidden: Int?
     @Option(parsing: .unconditional, help: "Sequence cases: stacked layers.") var layers: Int?
@@ -40,6 +41,7 @@ struct TrainingFlags: ParsableArguments {
         if let hidden { o.hiddenSize = hidden }
         if let layers { o.layers = layers }
         (o.seed, o.dataDirectory, o.outputDirectory, o.limit, o.quiet) = (seed, dataDir, out, limit, quiet)
+        o.resumeFrom = resume
         try o.validate()
         if let threads {
             guard threads >= 1 else { throw CaseError("--threads must be at least 1, got \(threads)") }

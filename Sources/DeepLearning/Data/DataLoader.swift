@@ -17,8 +17,8 @@ public final class DataLoader: Sequence {
     /// The order of each pass when given (a ``DistributedSampler`` in data-parallel training); `shuffle` and
     /// `seed` are then unused, as PyTorch's `sampler` excludes `shuffle`.
     public let sampler: (any Sampler)?
-    /// Passes made so far (the next pass shuffles with `seed + epoch`).
-    public private(set) var epoch = 0
+    /// Passes made so far (the next pass shuffles with `seed + epoch`); set it to resume a run where it stopped.
+    public var epoch = 0
 
     public init(_ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, seed: UInt64 = 0, dropLast: Bool = false,
                 sampler: (any Sampler)? = nil, transform: ((Tensor) -> Tensor)? = nil) {

@@ -41,7 +41,7 @@ public final class SchedulerBinding {
 /// gives the same values as PyTorch's recursive form (the tests compare them with PyTorch 2.13's).
 public protocol LRScheduler: LearningRateSchedule {
     /// The optimizer and step count; nil for a schedule used as a plain function of the step.
-    var binding: SchedulerBinding? { get }
+    var binding: SchedulerBinding? { get set }
 }
 
 extension LRScheduler {
@@ -65,12 +65,14 @@ extension LRScheduler {
     /// Number of ``step()`` calls so far (PyTorch's `last_epoch`); 0 when not bound.
     public var lastEpoch: Int { binding?.lastEpoch ?? 0 }
 
-    /// Binds `schedule` (built from `binding.baseLR`) and applies its value at step 0, as PyTorch's
-    /// constructors do; `lastEpoch` resumes a schedule (as the `last_epoch` argument).
-    static func bound(_ schedule: Self, to binding: SchedulerBinding, lastEpoch: Int = 0) -> Self {
-        binding.lastEpoch = lastEpoch
-        binding.lastLR = schedule(lastEpoch)
-        binding.optimizer.lr = binding.lastLR
+    /// The schedule `make` builds from the optimizer's base rate, bound to `optimizer`, with its value at
+    /// step 0 applied to the optimizer, as PyTorch's constructors do.
+    static func bound(to optimizer: Optimizer, _ make: (_ baseLR: Float) -> Self) -> Self {
+        let binding = SchedulerBinding(optimizer)
+        var schedule = make(binding.baseLR)
+        schedule.binding = binding
+        binding.lastLR = schedule(0)
+        optimizer.lr = binding.lastLR
         return schedule
     }
 }
@@ -79,30 +81,21 @@ extension StepLR {
     /// η₀ (the optimizer's rate), multiplied by γ every `stepSize` calls of ``LRScheduler/step()``, as
     /// `StepLR(optimizer, step_size, gamma)`.
     public init(_ optimizer: Optimizer, stepSize: Int, gamma: Float = 0.1) {
-        let binding = SchedulerBinding(optimizer)
-        self.init(initial: binding.baseLR, stepSize: stepSize, gamma: gamma)
-        self.binding = binding
-        self = .bound(self, to: binding)
+        self = .bound(to: optimizer) { Self(initial: $0, stepSize: stepSize, gamma: gamma) }
     }
 }
 
 extension ExponentialLR {
     /// η₀ (the optimizer's rate) multiplied by γ at every step, as `ExponentialLR(optimizer, gamma)`.
     public init(_ optimizer: Optimizer, gamma: Float) {
-        let binding = SchedulerBinding(optimizer)
-        self.init(initial: binding.baseLR, gamma: gamma)
-        self.binding = binding
-        self = .bound(self, to: binding)
+        self = .bound(to: optimizer) { Self(initial: $0, gamma: gamma) }
     }
 }
 
 extension CosineAnnealingLR {
     /// From the optimizer's rate down to `etaMin` over `tMax` steps, as `CosineAnnealingLR(optimizer, T_max, eta_min)`.
     public init(_ optimizer: Optimizer, tMax: Int, etaMin: Float = 0) {
-        let binding = SchedulerBinding(optimizer)
-        self.init(initial: binding.baseLR, tMax: tMax, etaMin: etaMin)
-        self.binding = binding
-        self = .bound(self, to: binding)
+        self = .bound(to: optimizer) { Self(initial: $0, tMax: tMax, etaMin: etaMin) }
     }
 }
 
@@ -110,7 +103,7 @@ extension CosineAnnealingLR {
 public struct MultiStepLR: LRScheduler {
     /// η₀, the steps at which the rate falls (increasing), and the factor γ.
     public let initial: Float, milestones: [Int], gamma: Float
-    public internal(set) var binding: SchedulerBinding?
+    public var binding: SchedulerBinding?
 
     /// η₀ = `initial`, multiplied by γ at each of `milestones`.
     public init(initial: Float, milestones: [Int], gamma: Float = 0.1) {
@@ -122,10 +115,7 @@ public struct MultiStepLR: LRScheduler {
 
     /// Bound to `optimizer`, from its rate, as `MultiStepLR(optimizer, milestones, gamma)`.
     public init(_ optimizer: Optimizer, milestones: [Int], gamma: Float = 0.1) {
-        let binding = SchedulerBinding(optimizer)
-        self.init(initial: binding.baseLR, milestones: milestones, gamma: gamma)
-        self.binding = binding
-        self = .bound(self, to: binding)
+        self = .bound(to: optimizer) { Self(initial: $0, milestones: milestones, gamma: gamma) }
     }
 
     public func callAsFunction(_ step: Int) -> Float {
@@ -138,7 +128,7 @@ public struct MultiStepLR: LRScheduler {
 public struct LinearLR: LRScheduler {
     /// η₀, the start and end factors s and e, and T.
     public let initial: Float, startFactor: Float, endFactor: Float, totalIters: Int
-    public internal(set) var binding: SchedulerBinding?
+    public var binding: SchedulerBinding?
 
     /// From `startFactor`·η₀ to `endFactor`·η₀ over `totalIters` steps.
     public init(initial: Float, startFactor: Float = 1.0 / 3, endFactor: Float = 1, totalIters: Int = 5) {
@@ -153,10 +143,7 @@ public struct LinearLR: LRScheduler {
 
     /// Bound to `optimizer`, from its rate, as `LinearLR(optimizer, start_factor, end_factor, total_iters)`.
     public init(_ optimizer: Optimizer, startFactor: Float = 1.0 / 3, endFactor: Float = 1, totalIters: Int = 5) {
-        let binding = SchedulerBinding(optimizer)
-        self.init(initial: binding.baseLR, startFactor: startFactor, endFactor: endFactor, totalIters: totalIters)
-        self.binding = binding
-        self = .bound(self, to: binding)
+        self = .bound(to: optimizer) { Self(initial: $0, startFactor: startFactor, endFactor: endFactor, totalIters: totalIters) }
     }
 
     public func callAsFunction(_ step: Int) -> Float {
@@ -175,7 +162,7 @@ public struct OneCycleLR: LRScheduler {
     /// η_max, the number of steps, and the shape of the cycle.
     public let maxLR: Float, totalSteps: Int, pctStart: Float, annealStrategy: AnnealStrategy
     public let divFactor: Float, finalDivFactor: Float, threePhase: Bool
-    public internal(set) var binding: SchedulerBinding?
+    public var binding: SchedulerBinding?
 
     /// A cycle of `totalSteps` steps peaking at `maxLR` (PyTorch's defaults).
     public init(maxLR: Float, totalSteps: Int, pctStart: Float = 0.3, annealStrategy: AnnealStrategy = .cos,
@@ -194,11 +181,8 @@ public struct OneCycleLR: LRScheduler {
     /// Bound to `optimizer` (whose rate it replaces from the start), as `OneCycleLR(optimizer, max_lr, total_steps)`.
     public init(_ optimizer: Optimizer, maxLR: Float, totalSteps: Int, pctStart: Float = 0.3, annealStrategy: AnnealStrategy = .cos,
                 divFactor: Float = 25, finalDivFactor: Float = 1e4, threePhase: Bool = false) {
-        let binding = SchedulerBinding(optimizer)
-        self.init(maxLR: maxLR, totalSteps: totalSteps, pctStart: pctStart, annealStrategy: annealStrategy,
-                  divFactor: divFactor, finalDivFactor: finalDivFactor, threePhase: threePhase)
-        self.binding = binding
-        self = .bound(self, to: binding)
+        self = .bound(to: optimizer) { _ in Self(maxLR: maxLR, totalSteps: totalSteps, pctStart: pctStart, annealStrategy: annealStrategy,
+                  divFactor: divFactor, finalDivFactor: finalDivFactor, threePhase: threePhase) }
     }
 
     public func callAsFunction(_ step: Int) -> Float {
@@ -230,7 +214,7 @@ public struct OneCycleLR: LRScheduler {
 public struct SequentialLR: LRScheduler {
     /// The schedules, and the steps at which each after the first starts.
     public let schedulers: [any LearningRateSchedule], milestones: [Int]
-    public internal(set) var binding: SchedulerBinding?
+    public var binding: SchedulerBinding?
 
     /// `schedulers.count − 1` increasing milestones.
     public init(schedulers: [any LearningRateSchedule], milestones: [Int]) {
@@ -244,10 +228,7 @@ public struct SequentialLR: LRScheduler {
     /// Bound to `optimizer`; the schedulers were built on the same optimizer (their base rate is its rate
     /// before the first of them changed it, PyTorch's `initial_lr`).
     public init(_ optimizer: Optimizer, schedulers: [any LearningRateSchedule], milestones: [Int]) {
-        let binding = SchedulerBinding(optimizer)
-        self.init(schedulers: schedulers, milestones: milestones)
-        self.binding = binding
-        self = .bound(self, to: binding)
+        self = .bound(to: optimizer) { _ in Self(schedulers: schedulers, milestones: milestones) }
     }
 
     public func callAsFunction(_ step: Int) -> Float {

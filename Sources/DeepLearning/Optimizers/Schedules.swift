@@ -25,7 +25,7 @@ public struct StepLR: LRScheduler {
 
     /// η₀ = `initial`, multiplied by γ every `stepSize` steps.
     /// The optimizer this schedule drives through ``LRScheduler/step()``; nil for a closed-form schedule.
-    public internal(set) var binding: SchedulerBinding?
+    public var binding: SchedulerBinding?
 
     public init(initial: Float, stepSize: Int, gamma: Float = 0.1) {
         require(stepSize > 0, "StepLR: stepSize must be > 0, got \(stepSize)")
@@ -46,7 +46,7 @@ public struct ExponentialLR: LRScheduler {
 
     /// η₀ = `initial`, multiplied by γ every step.
     /// The optimizer this schedule drives through ``LRScheduler/step()``; nil for a closed-form schedule.
-    public internal(set) var binding: SchedulerBinding?
+    public var binding: SchedulerBinding?
 
     public init(initial: Float, gamma: Float) {
         self.initial = initial
@@ -67,7 +67,7 @@ public struct CosineAnnealingLR: LRScheduler {
 
     /// From η₀ = `initial` down to `etaMin` over `tMax` steps.
     /// The optimizer this schedule drives through ``LRScheduler/step()``; nil for a closed-form schedule.
-    public internal(set) var binding: SchedulerBinding?
+    public var binding: SchedulerBinding?
 
     public init(initial: Float, tMax: Int, etaMin: Float = 0) {
         require(tMax > 0, "CosineAnnealingLR: tMax must be > 0, got \(tMax)")
