@@ -14,7 +14,9 @@ build: deps
 demo: build
 	./.build/release/deep demo
 
+# The exit tests also run against a release build (messages must survive -O): error-examples is built first.
 test: deps
+	$(SWIFT) build -c release --product error-examples
 	$(SWIFT) test
 
 bench: build

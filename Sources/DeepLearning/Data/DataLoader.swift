@@ -36,8 +36,8 @@ public final class DataLoader: Sequence {
     public let augmentation: (any BatchTransform)?
     /// Whether a second thread prepares the next batch while the current one is used.
     public let prefetch: Bool
-    /// Passes made so far (the next pass shuffles with `seed + epoch`).
-    public private(set) var epoch = 0
+    /// Passes made so far (the next pass shuffles with `seed + epoch`); set it to resume a run where it stopped.
+    public var epoch = 0
 
     /// A loader of `dataset` in batches of `batchSize` (> 0, else a programmer error), as `DataLoader(dataset, batch_size, shuffle, drop_last)`.
     public init(_ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, seed: UInt64 = 0, dropLast: Bool = false,

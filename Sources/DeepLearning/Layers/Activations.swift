@@ -2,7 +2,7 @@
 public final class ReLU: Module, Layer {
     public override init() { super.init() }
     /// max(0, x), elementwise; any shape.
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.relu() }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(x.relu()) }
 }
 
 /// x for x > 0, negativeSlope·x otherwise, as `torch.nn.LeakyReLU`.
@@ -12,28 +12,30 @@ public final class LeakyReLU: Module, Layer {
     /// As `nn.LeakyReLU(negative_slope)`.
     public init(negativeSlope: Float = 0.01) { self.negativeSlope = negativeSlope; super.init() }
     /// x for x > 0, negativeSlope·x otherwise, elementwise; any shape.
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.leakyRelu(negativeSlope: negativeSlope) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(x.leakyRelu(negativeSlope: negativeSlope)) }
+    public override var extraRepr: String { "negative_slope=\(negativeSlope)" }
 }
 
 /// σ(x) = 1/(1 + e⁻ˣ), as `torch.nn.Sigmoid`.
 public final class Sigmoid: Module, Layer {
     public override init() { super.init() }
     /// σ(x), elementwise; any shape.
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.sigmoid() }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(x.sigmoid()) }
 }
 
 /// tanh, as `torch.nn.Tanh`.
 public final class Tanh: Module, Layer {
     public override init() { super.init() }
     /// tanh x, elementwise; any shape.
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.tanh() }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(x.tanh()) }
 }
 
 /// x·Φ(x), as `torch.nn.GELU`.
 public final class GELU: Module, Layer {
     public override init() { super.init() }
     /// x·Φ(x) (the exact, erf form; Hendrycks & Gimpel 2016), elementwise; any shape.
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.gelu() }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(x.gelu()) }
+    public override var extraRepr: String { "approximate='none'" }
 }
 
 /// softmax along `dim`, as `torch.nn.Softmax`.
@@ -43,7 +45,8 @@ public final class Softmax: Module, Layer {
     /// As `nn.Softmax(dim)`.
     public init(dim: Int = -1) { self.dim = dim; super.init() }
     /// softmax along `dim`; the shape of x.
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.softmax(alongAxis: dim) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(x.softmax(alongAxis: dim)) }
+    public override var extraRepr: String { "dim=\(dim)" }
 }
 
 /// Flattens dimensions startDim... into one, as `torch.nn.Flatten` (startDim 1 keeps the batch).
@@ -53,7 +56,8 @@ public final class Flatten: Module, Layer {
     /// As `nn.Flatten(start_dim)`.
     public init(startDim: Int = 1) { self.startDim = startDim; super.init() }
     /// x [d₀, …, d_{s−1}, d_s, …] → [d₀, …, d_{s−1}, d_s·…] with s = `startDim`.
-    public func callAsFunction(_ x: Tensor) -> Tensor { x.flattened(from: startDim) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(x.flattened(from: startDim)) }
+    public override var extraRepr: String { "start_dim=\(startDim), end_dim=-1" }
 }
 
 /// Splits dimension `dim` into `unflattenedSize`, as `torch.nn.Unflatten` (the inverse of ``Flatten``):

@@ -29,6 +29,8 @@ public final class Embedding: Module, Layer {
 
     /// The rows picked by `indices` (any shape): shape indices.shape + [embeddingDim].
     public func callAsFunction(_ indices: Tensor) -> Tensor {
-        embedding(indices, weight: weight, paddingIdx: paddingIdx)
+        recorded(embedding(indices, weight: weight, paddingIdx: paddingIdx))
     }
+
+    public override var extraRepr: String { "\(numEmbeddings), \(embeddingDim)" + (paddingIdx.map { ", padding_idx=\($0)" } ?? "") }
 }

@@ -24,6 +24,8 @@ public final class Linear: Module, Layer {
     /// `inFeatures` is a programmer error.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         require(x.shape.last == inFeatures, "Linear(\(inFeatures), \(outFeatures)): input of shape \(x.shape) has \(x.shape.last ?? 0) features, expected \(inFeatures)")
-        return linear(x, weight: weight, bias: bias)
+        return recorded(linear(x, weight: weight, bias: bias))
     }
+
+    public override var extraRepr: String { "in_features=\(inFeatures), out_features=\(outFeatures), bias=\(pythonBool(bias != nil))" }
 }

@@ -16,6 +16,13 @@ open class Module {
     /// A module with no tensors and no children yet (subclasses declare theirs as stored properties).
     public init() {}
 
+    /// The arguments `print(model)` shows after the layer's name, as PyTorch's `extra_repr()`
+    /// (`in_features=784, out_features=256, bias=True` for a ``Linear``); empty by default.
+    open var extraRepr: String { "" }
+
+    /// The name `print(model)` shows: the class name unless a layer says otherwise (an ``LSTM``).
+    open var typeName: String { String(describing: type(of: self)) }
+
     /// This module's own tensors (parameters and buffers), by name, in declaration order.
     open func namedTensors() -> [(String, Tensor)] {
         var result: [(String, Tensor)] = []

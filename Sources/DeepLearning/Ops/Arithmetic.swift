@@ -156,13 +156,5 @@ extension Tensor {
     public static func / (a: Float, b: Tensor) -> Tensor { Tensor(a) / b }
     /// Elementwise power with a scalar exponent.
     public func pow(_ exponent: Float) -> Tensor { Tensor.pow(self, Tensor(exponent)) }
-
-    /// a ← a + b (a new tensor, recorded for autograd; not an in-place write).
-    public static func += (a: inout Tensor, b: Tensor) { a = a + b }
-    /// a ← a − b (a new tensor, recorded for autograd; not an in-place write).
-    public static func -= (a: inout Tensor, b: Tensor) { a = a - b }
-    /// a ← a·b (a new tensor, recorded for autograd; not an in-place write).
-    public static func *= (a: inout Tensor, b: Tensor) { a = a * b }
-    /// a ← a / b (a new tensor, recorded for autograd; not an in-place write).
-    public static func /= (a: inout Tensor, b: Tensor) { a = a / b }
+    // Compound assignment (`+=`, `x *= 2`) is in Ops/Indexing.swift, with the other writes.
 }

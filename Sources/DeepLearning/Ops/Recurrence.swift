@@ -96,7 +96,7 @@ extension Tensor {
             packed.attach(kind.name, inputs: inputs) { g in
                 // The gradients of the pre-activations overwrite the saved activations, step by step (a
                 // fresh buffer would double the memory traffic of the walk). A second backward pass through
-                // the same graph recomputes the activations first.
+                // the same graph (kept by `backward(retainGraph: true)`) recomputes the activations first.
                 if activationsSpent { run() }
                 activationsSpent = true
                 let gc = g.contiguous()

@@ -76,3 +76,11 @@ struct ShiftedExpKernel: BinaryKernel {
 }
 
 import Foundation
+
+/// softmax along `axis` (the last by default), beside ``relu(_:)``: as `torch.softmax(x, dim)` and
+/// ``Tensor/softmax(alongAxis:)``.
+public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor { x.softmax(alongAxis: axis) }
+
+/// log softmax along `axis` (the last by default): as `torch.log_softmax(x, dim)` and
+/// ``Tensor/logSoftmax(alongAxis:)``.
+public func logSoftmax(_ x: Tensor, axis: Int = -1) -> Tensor { x.logSoftmax(alongAxis: axis) }

@@ -17,6 +17,14 @@ open class Optimizer {
     public var learningRate: Float
     /// Number of calls to ``step()`` so far.
     public internal(set) var stepCount = 0
+    /// η under PyTorch's name (`optimizer.param_groups[0]["lr"]`), the same as the initializer's `lr:`.
+    public var lr: Float {
+        get { learningRate }
+        set { learningRate = newValue }
+    }
+    /// The rate before the first ``LRScheduler`` bound to this optimizer changed it (PyTorch's
+    /// `initial_lr`): the base rate of every scheduler bound afterwards (those of a ``SequentialLR``).
+    public internal(set) var initialLR: Float?
 
     /// An optimizer of `parameters` (each a leaf that requires grad, listed once).
     public init(_ parameters: [Tensor], learningRate: Float, name: String) {
