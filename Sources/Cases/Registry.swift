@@ -6,6 +6,7 @@ public enum PracticeCases {
     public static let all: [any PracticeCase.Type] = [
         MNISTMLP.self, MNISTCNN.self, FashionCNN.self, DigitsMLP.self,
         CharRNN.self, CharGRU.self, CharLSTM.self,
+        BackpropByHand.self, OptimizerComparison.self, LossComparison.self, BatchNormStudy.self,
     ]
 
     /// The case with this name.
