@@ -48,7 +48,7 @@ public enum BatchNormStudy: PracticeCase {
         let (train, test) = (try MNIST(split: .train).prefix(options.limit), try MNIST(split: .test).prefix(options.limit))
         let rates = [options.learningRate, 10 * options.learningRate]
         let variants = [false, true].flatMap { bn in rates.map { (bn, $0) } }
-        let names = variants.map { ($0.0 ? "bn" : "plain") + "_lr" + Report.format(Double($0.1)) }
+        let names = variants.map { ($0.0 ? "bn" : "plain") + "_lr" + String(format: "%g", Double($0.1)) }
         let models = variants.map { DeepMLP(batchNorm: $0.0) }
         // The same initial Linear weights in all four (the norms' γ = 1, β = 0 start the same anyway).
         let linears = Dictionary(uniqueKeysWithValues: models[0].namedParameters())
