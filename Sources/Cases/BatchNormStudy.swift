@@ -83,9 +83,7 @@ public enum BatchNormStudy: PracticeCase {
                 try report.batch(loss: losses.filter(\.isFinite).min() ?? .nan, samples: labels.count, zip(names, losses).map { ($0, $1) })
             }
             accuracies = models.map { evaluate($0, on: test, classes: 10, transform: mnistNormalization).accuracy }
-            var values: [String: Double] = [:]
-            for (name, a) in zip(names, accuracies) { values["test_accuracy_" + name] = Double(a) }
-            try report.endEpoch(values, saving: zip(models, names).map { ($0 as Module, "model_\($1).safetensors") })
+            try endComparisonEpoch(report, models, names, "test_accuracy_", accuracies.map(Double.init))
             try writePlots(report, names, stepLosses, statistics)
         }
         var rows: [[String]] = []
@@ -109,13 +107,7 @@ public enum BatchNormStudy: PracticeCase {
     /// loss.png (all runs), activation_std_<run>.png (each layer's std over the steps), activations_by_layer.png
     /// (std and mean per layer at the last recorded step) and activations.csv.
     static func writePlots(_ report: Report, _ names: [String], _ stepLosses: [[Double]], _ statistics: [[[(Double, Double, Double)]]]) throws {
-        var loss = LinePlot(title: "batchnorm: training loss (mean of 20 steps)", xLabel: "step", yLabel: "cross-entropy")
-        loss.logScaleY = true
-        for (name, l) in zip(names, stepLosses) {
-            let (x, y) = windowMeans(l, window: 20)
-            loss.add(series: name, x: x, y: y)
-        }
-        try loss.write(toPath: report.path("loss.png"), width: 800, height: 500)
+        try writeStepLosses(report, title: "batchnorm", names: names, losses: stepLosses)
         var csv = "run,layer,step,mean,std\n"
         var byLayer = LinePlot(title: "activations per layer at the last recorded step", xLabel: "hidden layer", yLabel: "std (solid) / mean")
         byLayer.logScaleY = true

@@ -64,9 +64,7 @@ public enum LossComparison: PracticeCase {
             }
             let evaluations = models.map { evaluate($0, on: test, classes: 10, transform: DigitsMLP.transform) }
             (table, accuracies) = (evaluations.map { recalls($0.confusion) }, evaluations.map(\.accuracy))
-            var values: [String: Double] = [:]
-            for (name, r) in zip(names, table) { values["minority_recall_" + name] = r[minority] }
-            try report.endEpoch(values, saving: zip(models, names).map { ($0 as Module, "model_\($1).safetensors") })
+            try endComparisonEpoch(report, models, names, "minority_recall_", table.map { $0[minority] })
         }
         let header = ["loss"] + (0..<10).map { $0 == minority ? "[\($0)]" : "\($0)" } + ["accuracy"]
         report.say("\nrecall per class on the test set (class \(minority) is the minority):\n"

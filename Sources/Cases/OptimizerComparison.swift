@@ -58,16 +58,8 @@ public enum OptimizerComparison: PracticeCase {
                 try report.batch(loss: losses.min()!, samples: labels.count, zip(names, losses).map { ($0, $1) })
             }
             accuracies = models.map { evaluate($0, on: test, classes: 10, transform: mnistNormalization).accuracy }
-            var values: [String: Double] = [:]
-            for (name, a) in zip(names, accuracies) { values["test_accuracy_" + name] = Double(a) }
-            try report.endEpoch(values, saving: zip(models, names).map { ($0 as Module, "model_\($1).safetensors") })
-            var plot = LinePlot(title: "optimizers: training loss (mean of 20 steps)", xLabel: "step", yLabel: "cross-entropy")
-            plot.logScaleY = true
-            for (name, losses) in zip(names, stepLosses) {
-                let (x, y) = windowMeans(losses, window: 20)
-                plot.add(series: name, x: x, y: y)
-            }
-            try plot.write(toPath: report.path("loss.png"), width: 800, height: 500)
+            try endComparisonEpoch(report, models, names, "test_accuracy_", accuracies.map(Double.init))
+            try writeStepLosses(report, title: "optimizers", names: names, losses: stepLosses)
         }
         report.say("\n" + textTable(["optimizer", "lr", "final train loss (last 20 steps)", "test accuracy"],
                                     contestants.indices.map { i in

@@ -46,3 +46,22 @@ func windowMeans(_ values: [Double], window: Int) -> (x: [Double], y: [Double]) 
     }
     return (xs, ys)
 }
+
+/// Writes `loss.png` in the run directory: each contestant's per-step loss, as means of 20 steps, on a log axis.
+func writeStepLosses(_ report: Report, title: String, names: [String], losses: [[Double]]) throws {
+    var plot = LinePlot(title: title + ": training loss (mean of 20 steps)", xLabel: "step", yLabel: "cross-entropy")
+    plot.logScaleY = true
+    for (name, l) in zip(names, losses) {
+        let (x, y) = windowMeans(l, window: 20)
+        plot.add(series: name, x: x, y: y)
+    }
+    try plot.write(toPath: report.path("loss.png"), width: 800, height: 500)
+}
+
+/// Ends an epoch of a comparison: the metric `prefix + name` of each contestant, and one checkpoint each,
+/// `model_<name>.safetensors`.
+func endComparisonEpoch<M: Module>(_ report: Report, _ models: [M], _ names: [String], _ prefix: String, _ values: [Double]) throws {
+    var row: [String: Double] = [:]
+    for (name, v) in zip(names, values) { row[prefix + name] = v }
+    try report.endEpoch(row, saving: zip(models, names).map { ($0 as Module, "model_\($1).safetensors") })
+}
