@@ -109,7 +109,7 @@ public enum BatchNormStudy: PracticeCase {
     static func writePlots(_ report: Report, _ names: [String], _ stepLosses: [[Double]], _ statistics: [[[(Double, Double, Double)]]]) throws {
         try writeStepLosses(report, title: "batchnorm", names: names, losses: stepLosses)
         var csv = "run,layer,step,mean,std\n"
-        var byLayer = LinePlot(title: "activations per layer at the last recorded step", xLabel: "hidden layer", yLabel: "std (solid) / mean")
+        var byLayer = LinePlot(title: "activations per layer at the last recorded step", xLabel: "hidden layer", yLabel: "std / mean")
         byLayer.logScaleY = true
         for (i, name) in names.enumerated() {
             var plot = LinePlot(title: "\(name): std of each hidden layer's activations", xLabel: "step", yLabel: "std")
