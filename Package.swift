@@ -28,6 +28,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "DeepLearning", targets: ["DeepLearning"]),
+        .library(name: "DistributedTraining", targets: ["DistributedTraining"]),
         .executable(name: "deep", targets: ["deep"]),
     ],
     dependencies: [
@@ -50,15 +51,24 @@ let package = Package(
             dependencies: ["CBLAS", "CZlib"],
             swiftSettings: tuning,
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
+        // Open MPI (Debian libopenmpi-dev), for data-parallel training across processes and machines. Only
+        // DistributedTraining and the deep tool use it: a package that imports DeepLearning alone builds without MPI.
+        .systemLibrary(
+            name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"])]),
+        .target(
+            name: "DistributedTraining",
+            dependencies: ["DeepLearning", "CMPI"]),
         .target(
             name: "Cases",
             dependencies: ["DeepLearning"]),
         .executableTarget(
             name: "deep",
-            dependencies: ["DeepLearning", "Cases", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["DeepLearning", "Cases", "DistributedTraining", "CBLAS",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "DeepLearningTests",
-            dependencies: ["DeepLearning", "Cases"],
+            dependencies: ["DeepLearning", "Cases", "DistributedTraining"],
             exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

@@ -31,8 +31,8 @@ public enum DigitsMLP: ClassifierPracticeCase {
     public static func train(_ options: TrainOptions) throws -> String {
         let (train, test) = try data(options)
         let model = makeModel()
-        let optimizer = try options.makeOptimizer(model.parameters())
-        let loader = DataLoader(train, batchSize: options.batchSize, shuffle: true, seed: options.seed, transform: transform)
+        let optimizer = try options.makeOptimizer(for: model)
+        let loader = DataLoader(train, batchSize: options.batchSize, sampler: options.sampler(for: train), transform: transform)
         let schedule = CosineAnnealingLR(initial: options.learningRate, tMax: loader.count * options.epochs)
         let report = try Report(info, options, columns: classifierColumns, plots: classifierPlots,
                                 header: describe(train, test, model, options))

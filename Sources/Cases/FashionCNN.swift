@@ -6,7 +6,7 @@ public enum FashionCNN: ClassifierPracticeCase {
     public static let info = CaseInfo(
         name: "fashion-cnn",
         idea: "CNN with batch normalization and dropout",
-        data: "Fashion-MNIST clothing images, 28×28 (--data-dir, or Debian's dataset-fashion-mnist)",
+        data: "Fashion-MNIST clothing images, 28×28 (Debian's dataset-fashion-mnist, installed by make deps; or --data-dir)",
         target: "≥ 91% test accuracy",
         defaults: TrainOptions(epochs: 10, batchSize: 64, learningRate: 1e-3, optimizer: "adam"),
         extras: [.dataDir])
@@ -32,8 +32,8 @@ public enum FashionCNN: ClassifierPracticeCase {
     public static func train(_ options: TrainOptions) throws -> String {
         let (train, test) = try data(options)
         let model = makeModel()
-        let optimizer = try options.makeOptimizer(model.parameters())
-        let loader = DataLoader(train, batchSize: options.batchSize, shuffle: true, seed: options.seed, transform: transform)
+        let optimizer = try options.makeOptimizer(for: model)
+        let loader = DataLoader(train, batchSize: options.batchSize, sampler: options.sampler(for: train), transform: transform)
         let schedule = CosineAnnealingLR(initial: options.learningRate, tMax: loader.count * options.epochs)
         let report = try Report(info, options, columns: classifierColumns, plots: classifierPlots,
                                 header: describe(train, test, model, options))

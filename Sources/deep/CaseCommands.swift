@@ -66,8 +66,12 @@ struct Train: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let c = try PracticeCases.named(name)
-            try c.train(try flags.options(for: c.info))
+            try endingAllRanksOnError {
+                let c = try PracticeCases.named(name)
+                var options = try flags.options(for: c.info)
+                try options.joinDataParallelJob(for: c, threads: flags.threads)
+                try c.train(options)
+            }
         }
     }
 }

@@ -54,15 +54,19 @@ public final class Report {
     /// `columns` are the metrics written per epoch; the first is the x axis of the plots ("epoch").
     public init(_ info: CaseInfo, _ options: TrainOptions, columns: [String], plots: [Plot], header lines: [String] = []) throws {
         (self.info, self.options, self.columns, self.plots) = (info, options, columns, plots)
-        directory = try Report.newRunDirectory(for: info.name, in: options.outputDirectory)
+        // Under mpirun only rank 0 prints and writes; the other ranks train silently.
+        directory = options.isMainProcess ? try Report.newRunDirectory(for: info.name, in: options.outputDirectory) : ""
         say("\(info.name): \(info.idea)")
         for line in lines { say(line) }
+        if let group = options.processGroup {
+            say("data-parallel: \(group.worldSize) processes × batch \(options.batchSize) = batch \(group.worldSize * options.batchSize) per step")
+        }
         say("run directory: \(directory)")
     }
 
     /// Prints `line` unless the run is quiet.
     public func say(_ line: String) {
-        guard !options.quiet else { return }
+        guard !options.quiet, options.isMainProcess else { return }
         print(line)
         fflush(stdout)
     }
@@ -78,7 +82,7 @@ public final class Report {
         self.epoch = epoch
         sums = []
         samples = 0
-        bar = options.quiet ? nil : ProgressBar(total: count, label: "epoch \(epoch)/\(options.epochs)")
+        bar = options.quiet || !options.isMainProcess ? nil : ProgressBar(total: count, label: "epoch \(epoch)/\(options.epochs)")
         return sequence
     }
 
@@ -98,6 +102,7 @@ public final class Report {
         }
         lastFiniteLoss = loss
         let values = [("loss", loss)] + metrics
+        let n = n * (options.processGroup?.worldSize ?? 1)  // under mpirun: the global batch (this rank's metrics)
         if sums.isEmpty { sums = values.map { ($0.0, 0) } }
         for (i, v) in values.enumerated() { sums[i].1 += Double(v.1) * Double(n) }
         samples += n
@@ -120,6 +125,7 @@ public final class Report {
     /// "seconds" and "train_<m>" for each batch metric m are filled in when not given — rewrites
     /// `metrics.csv` and the plots, and prints the epoch line.
     public func endEpoch(_ values: [String: Double], saving modules: [(Module, String)]) throws {
+        guard options.isMainProcess else { return }
         for (module, file) in modules { try module.save(to: path(file)) }
         var row: [String: Double] = ["epoch": Double(epoch), "seconds": elapsed]
         for (name, _) in sums { row["train_" + name] = mean(name) }
@@ -154,7 +160,7 @@ public final class Report {
     @discardableResult
     public func finish(_ result: String) -> String {
         let line = String(format: "%@: %@ in %.0fs (target: %@) — wrote %@", info.name, result, elapsed, info.target, directory)
-        print(line)
+        if options.isMainProcess { print(line) }
         return line
     }
 

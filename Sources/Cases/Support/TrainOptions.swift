@@ -24,6 +24,9 @@ public struct TrainOptions: Sendable {
     public var hiddenSize = 256
     /// Sequence models: stacked layers.
     public var layers = 2
+    /// The processes of a data-parallel run (set by `deep` under `mpirun`); nil for one process.
+    /// ``batchSize`` is then each process's share of the global batch.
+    public var processGroup: (any ProcessGroup)?
 
     /// The options only some cases read.
     public enum Extra: String, CaseIterable, Sendable {

@@ -22,6 +22,10 @@ extension Tensor {
             let order = GradNode.topologicalOrder(from: root)
             root.accumulate(&seed)
             for n in order.reversed() {
+                // A leaf comes after every op that uses it: its gradient of this backward is complete.
+                if n.isLeaf, let accumulated = n.grad {
+                    for hook in n.postAccumulateGradHooks { hook(accumulated) }
+                }
                 guard let rule = n.backwardFn, let g = n.grad else { continue }
                 n.grad = nil
                 var grads = rule(g)

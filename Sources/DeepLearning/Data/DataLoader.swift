@@ -14,12 +14,17 @@ public final class DataLoader: Sequence {
     public let dropLast: Bool
     public let seed: UInt64
     public let transform: ((Tensor) -> Tensor)?
+    /// The order of each pass when given (a ``DistributedSampler`` in data-parallel training); `shuffle` and
+    /// `seed` are then unused, as PyTorch's `sampler` excludes `shuffle`.
+    public let sampler: (any Sampler)?
     /// Passes made so far (the next pass shuffles with `seed + epoch`).
     public private(set) var epoch = 0
 
     public init(_ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, seed: UInt64 = 0, dropLast: Bool = false,
-                transform: ((Tensor) -> Tensor)? = nil) {
+                sampler: (any Sampler)? = nil, transform: ((Tensor) -> Tensor)? = nil) {
         require(batchSize > 0, "DataLoader: batchSize must be positive, got \(batchSize)")
+        require(sampler == nil || !shuffle, "DataLoader: give either a sampler or shuffle: true, not both (as PyTorch)")
+        self.sampler = sampler
         self.dataset = dataset
         self.batchSize = batchSize
         self.shuffle = shuffle
@@ -29,10 +34,13 @@ public final class DataLoader: Sequence {
     }
 
     /// Number of batches in one pass.
-    public var count: Int { dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize }
+    public var count: Int {
+        let n = sampler?.count ?? dataset.count
+        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize
+    }
 
     public func makeIterator() -> AnyIterator<(Tensor, Tensor)> {
-        var order = Array(0..<dataset.count)
+        var order = sampler?.indices(epoch: epoch) ?? Array(0..<dataset.count)
         if shuffle {
             var g = RandomGenerator(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9)
             order.shuffle(using: &g)
