@@ -3,7 +3,7 @@ SWIFT ?= swift
 # Seconds of fuzzing per reader for `make fuzz` (the issue's acceptance run uses FUZZ_SECONDS=600).
 FUZZ_SECONDS ?= 180
 
-.PHONY: deps build demo test bench fuzz clean
+.PHONY: deps build demo test docs bench fuzz clean
 
 deps:
 	@./Scripts/install-deps.sh
@@ -18,6 +18,12 @@ demo: build
 test: deps
 	$(SWIFT) build -c release --product error-examples
 	$(SWIFT) test
+	$(MAKE) docs
+
+# The DocC catalog (Sources/DeepLearning/DeepLearning.docc) with its snippets (Snippets/, which `swift test` has
+# just compiled): any warning — a broken link, a missing snippet, a malformed directive — fails the build.
+docs:
+	$(SWIFT) package --disable-sandbox generate-documentation --target DeepLearning --warnings-as-errors
 
 bench: build
 	./.build/release/deep bench core

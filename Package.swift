@@ -35,6 +35,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation`: the DocC catalog in Sources/DeepLearning/DeepLearning.docc and the
+        // snippets in Snippets/ (which `swift build` compiles too).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // CBLAS: OpenBLAS on Linux (Debian libopenblas-dev), Accelerate on macOS.

@@ -190,7 +190,8 @@ public final class Report {
     }
 
     static func format(_ v: Double) -> String {
-        v == v.rounded() && abs(v) < 1e6 ? String(Int(v)) : String(format: abs(v) >= 100 ? "%.1f" : "%.4f", v)
+        if v != 0 && Swift.abs(v) < 1e-3 { return String(format: "%.2e", v) }
+        return v == v.rounded() && abs(v) < 1e6 ? String(Int(v)) : String(format: abs(v) >= 100 ? "%.1f" : "%.4f", v)
     }
 
     /// Creates `<root>/<case>/<n>` with n one more than the largest run number there, and points

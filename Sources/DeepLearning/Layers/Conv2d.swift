@@ -1,4 +1,4 @@
-/// 2-D convolution layer, as `torch.nn.Conv2d`: y = conv2d(x, W) + b (see ``conv2d(_:weight:bias:stride:padding:dilation:groups:)``).
+/// 2-D convolution layer, as `torch.nn.Conv2d`: y = conv2d(x, W) + b (see `conv2d(_:weight:bias:stride:padding:dilation:groups:)`).
 ///
 /// Shapes: x [N, inChannels, H, W] (or [inChannels, H, W]) → y [N, outChannels, OH, OW]. Parameters
 /// `weight` [outChannels, inChannels / groups, kh, kw] and `bias` [outChannels], both initialised

@@ -7,7 +7,7 @@
 /// A module whose names cannot come from properties (e.g. `weight_ih_l0` in an LSTM) overrides
 /// ``namedTensors()`` / ``namedChildren()``.
 ///
-/// Optimizers and ``load(from:)`` write parameter and buffer values in place (into the tensors' shared
+/// Optimizers and `load(from:)` write parameter and buffer values in place (into the tensors' shared
 /// storage), as PyTorch does, so every reference to a parameter sees the new values.
 open class Module {
     /// Whether the module is in training mode (dropout active, batch statistics in batch norm).

@@ -1,4 +1,4 @@
-/// Max pooling layer, as `torch.nn.MaxPool2d`: see ``maxPool2d(_:kernelSize:stride:padding:)``.
+/// Max pooling layer, as `torch.nn.MaxPool2d`: see `maxPool2d(_:kernelSize:stride:padding:)`.
 /// Shapes: [N, C, H, W] → [N, C, ⌊(H + 2p − k)/s⌋ + 1, ⌊(W + 2p − k)/s⌋ + 1]; `stride` defaults to the kernel size.
 public final class MaxPool2d: Module, Layer {
     /// Window size (kh, kw), step (sₕ, s_w) and implicit padding (pₕ, p_w, never chosen as the maximum).
@@ -26,7 +26,7 @@ public final class MaxPool2d: Module, Layer {
 }
 
 /// Average pooling layer, as `torch.nn.AvgPool2d` (count_include_pad=True by default): see
-/// ``avgPool2d(_:kernelSize:stride:padding:countIncludePad:)``.
+/// `avgPool2d(_:kernelSize:stride:padding:countIncludePad:)`.
 public final class AvgPool2d: Module, Layer {
     /// Window size (kh, kw), step (sₕ, s_w) and zero padding (pₕ, p_w).
     public let kernelSize: (Int, Int), stride: (Int, Int), padding: (Int, Int)
@@ -57,7 +57,7 @@ public final class AvgPool2d: Module, Layer {
 }
 
 /// Adaptive average pooling layer, as `torch.nn.AdaptiveAvgPool2d`: [N, C, H, W] → [N, C, OH, OW] for any
-/// H, W (see ``adaptiveAvgPool2d(_:outputSize:)``).
+/// H, W (see `adaptiveAvgPool2d(_:outputSize:)`).
 public final class AdaptiveAvgPool2d: Module, Layer {
     /// Output height and width (OH, OW).
     public let outputSize: (Int, Int)

@@ -37,7 +37,7 @@ public struct RecurrentWeights {
 ///
 /// Layer l > 0 reads the outputs of layer l − 1 (both directions concatenated, [..., 2H]), with dropout on
 /// them in training mode when `dropout` > 0 (not after the last layer). Each layer and direction is one
-/// autograd node (see ``Tensor/recurrence``). Parameters `weight_ih_l{l}`, `weight_hh_l{l}`, `bias_ih_l{l}`,
+/// autograd node (see `Tensor.recurrence`). Parameters `weight_ih_l{l}`, `weight_hh_l{l}`, `bias_ih_l{l}`,
 /// `bias_hh_l{l}`, with `_reverse` appended for the backward direction, in PyTorch's state-dict order.
 public class RecurrentLayer: Module {
     /// Features of the input, of each hidden state (H), and number of stacked layers.
