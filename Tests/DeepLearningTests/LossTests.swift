@@ -103,6 +103,34 @@ import Testing
         expectClose(loss, Tensor([100, 100]), "log clamped at -100")
     }
 
+    /// PyTorch's gradient at exactly 0 and 1: (x − y)/max(x(1 − x), 1e-12) for the input, −logit(x) for the target.
+    @Test func binaryCrossEntropyGradientIsFiniteAtZeroAndOne() {
+        let p = Tensor([0, 0, 1, 1]).requiringGrad(), y = Tensor([0, 1, 0, 1]).requiringGrad()
+        let loss = binaryCrossEntropy(p, y, reduction: .sum)
+        expectClose(loss, Tensor(200), "loss")
+        loss.backward()
+        expectClose(p.grad, Tensor([0, -1e12, 1e12, 0]), "gradient of the input")
+        #expect(y.grad?.scalars == [.infinity, .infinity, -.infinity, -.infinity], "gradient of the target: −logit(p)")
+    }
+
+    /// The fused loss and its composed reference agree on values everywhere and on gradients inside (0, 1).
+    @Test func binaryCrossEntropyMatchesItsReference() {
+        var g = RandomGenerator(seed: 11)
+        let p = Tensor.rand([3, 5], using: &g) * 0.98 + 0.01, y = Tensor.rand([3, 5], using: &g), w = Tensor.rand([5], using: &g)
+        for reduction in [Reduction.mean, .sum, .none] {
+            let (p1, y1, p2, y2) = (p.requiringGrad(), y.requiringGrad(), p.requiringGrad(), y.requiringGrad())
+            let fused = binaryCrossEntropy(p1, y1, weight: w, reduction: reduction)
+            let reference = Reference.binaryCrossEntropy(p2, y2, weight: w, reduction: reduction)
+            expectClose(fused, reference, "\(reduction): loss")
+            fused.sum().backward()
+            reference.sum().backward()
+            expectClose(p1.grad, p2.grad!, rtol: 1e-4, "\(reduction): gradient of the input")
+            expectClose(y1.grad, y2.grad!, rtol: 1e-4, "\(reduction): gradient of the target")
+        }
+        expectClose(binaryCrossEntropy(Tensor([0, 0, 1, 1]), Tensor([0, 1, 0, 1]), reduction: .none),
+                    Reference.binaryCrossEntropy(Tensor([0, 0, 1, 1]), Tensor([0, 1, 0, 1]), reduction: .none), "values at 0 and 1")
+    }
+
     @Test func bceWithLogitsIsStableForLargeLogits() {
         let loss = binaryCrossEntropyWithLogits(Tensor([100, -100, 30]), Tensor([1, 0, 1]), reduction: .none)
         expectClose(loss, Tensor([0, 0, Float(Foundation.exp(-30.0))]), "large logits")

@@ -7,18 +7,28 @@ import Foundation
 ///
 ///     ℓᵢ = −wᵢ [yᵢ log xᵢ + (1 − yᵢ) log(1 − xᵢ)]
 ///
-/// Each log is clamped at −100 (as PyTorch does), so x = 0 or 1 gives a finite loss. Gradient:
-/// ∂ℓᵢ/∂xᵢ = wᵢ (xᵢ − yᵢ) / (xᵢ(1 − xᵢ)) inside (0, 1). Prefer ``binaryCrossEntropyWithLogits(_:_:weight:posWeight:reduction:)``
-/// on logits: it is stable where the sigmoid saturates.
+/// Each log is clamped at −100 (as PyTorch does), so x = 0 or 1 gives a finite loss. Gradients are PyTorch's
+/// (`binary_cross_entropy_backward` and `binary_cross_entropy_target_backward`):
+/// ∂ℓᵢ/∂xᵢ = wᵢ (xᵢ − yᵢ) / max(xᵢ(1 − xᵢ), 10⁻¹²), finite at x = 0 and 1 (p = [0, 0, 1, 1], y = [0, 1, 0, 1]
+/// gives [0, −10¹², 10¹², 0]); ∂ℓᵢ/∂yᵢ = −wᵢ logit(xᵢ), unclamped (±∞ at x = 0 or 1).
+/// ``Reference/binaryCrossEntropy(_:_:weight:reduction:)`` is the same loss composed as the formula reads.
+/// Prefer ``binaryCrossEntropyWithLogits(_:_:weight:posWeight:reduction:)`` on logits: it is stable where
+/// the sigmoid saturates.
 ///
 /// Shapes: `probs` and `target` the same shape, values in [0, 1]; `weight` broadcasts to it. The result is
 /// a scalar, or that shape for `.none`.
 public func binaryCrossEntropy(_ probs: Tensor, _ target: Tensor, weight: Tensor? = nil, reduction: Reduction = .mean) -> Tensor {
     require(probs.shape == target.shape,
                  "binaryCrossEntropy: target of shape \(target.shape) for input of shape \(probs.shape); they must match")
-    let logP = probs.log().clamped(min: -100)
-    let logNotP = (1 - probs).log().clamped(min: -100)
-    var loss = -(target * logP + (1 - target) * logNotP)
+    var loss = withNoGrad { Reference.binaryCrossEntropy(probs, target, reduction: .none) }
+    if Tensor.shouldRecord(probs, target) {
+        let x = probs.detached(), y = target.detached(), targetNeedsGrad = target.requiresGrad
+        loss.attach("binaryCrossEntropy", probs, target) { g in
+            let dx = g * (x - y) / (x * (1 - x)).clamped(min: 1e-12)
+            let dy = targetNeedsGrad ? -g * (x.log() - (1 - x).log()) : nil
+            return [dx, dy]
+        }
+    }
     if let weight { loss = loss * weight }
     return loss.reduced(by: reduction)
 }
@@ -75,6 +85,23 @@ private struct SoftplusBackward: BinaryKernel {
 }
 
 extension Reference {
+    /// Binary cross-entropy on probabilities, composed as the formula reads (the reference of
+    /// ``binaryCrossEntropy(_:_:weight:reduction:)``, as `torch.nn.functional.binary_cross_entropy`):
+    ///
+    ///     ℓᵢ = −wᵢ [yᵢ max(log xᵢ, −100) + (1 − yᵢ) max(log(1 − xᵢ), −100)]
+    ///
+    /// Same values everywhere and the same gradients inside (0, 1); at x = 0 or 1 the clamp cuts the
+    /// gradient of the infinite log, so autograd gives NaN there where the fused op gives PyTorch's finite
+    /// (x − y)/10⁻¹². Shapes: probs and target the same shape; weight broadcasts to it.
+    public static func binaryCrossEntropy(_ probs: Tensor, _ target: Tensor, weight: Tensor? = nil,
+                                          reduction: Reduction = .mean) -> Tensor {
+        let logP = probs.log().clamped(min: -100)
+        let logNotP = (1 - probs).log().clamped(min: -100)
+        var loss = -(target * logP + (1 - target) * logNotP)
+        if let weight { loss = loss * weight }
+        return loss.reduced(by: reduction)
+    }
+
     /// Binary cross-entropy on logits, composed as the formula reads (the reference of
     /// ``binaryCrossEntropyWithLogits(_:_:weight:posWeight:reduction:)``, as
     /// `torch.nn.functional.binary_cross_entropy_with_logits`):
