@@ -92,6 +92,17 @@ enum OpCases {
         c["min_ties"] = { x in x[0].min(alongAxis: 0) }
         c["max_all_ties"] = { x in x[0].max() }
         c["where_zero_condition"] = { x in Tensor.where(x[0], x[1], x[2]) }
+        // NaN propagates (value and gradient as PyTorch).
+        c["max_nan_all"] = { x in x[0].max() }
+        c["max_nan_twice"] = { x in x[0].max() }
+        c["min_nan_all"] = { x in x[0].min() }
+        c["max_nan_axis"] = { x in x[0].max(alongAxis: 1) }
+        c["min_nan_axis"] = { x in x[0].min(alongAxis: 0) }
+        c["maximum_nan"] = { x in Tensor.maximum(x[0], x[1]) }
+        c["minimum_nan"] = { x in Tensor.minimum(x[0], x[1]) }
+        c["clamped_nan"] = c["clamped"]
+        c["softmax_nan"] = c["softmax_edge"]
+        c["logSumExp_nan"] = c["logSumExp_edge"]
         // Masked rows.
         c["softmax_masked"] = c["softmax_edge"]
         c["logSoftmax_masked"] = c["logSoftmax_edge"]

@@ -1,4 +1,5 @@
-/// An associative reduction (sum, max, min) written for a vector and for one scalar.
+/// An associative reduction (sum, max, min) written for a vector and for one scalar. Max and min propagate
+/// NaN (as `torch.max`/`torch.min`): once an accumulator holds NaN, it stays NaN.
 protocol ReduceKernel {
     static var identity: Float { get }
     static func combine(_ a: FloatVector, _ b: FloatVector) -> FloatVector
@@ -14,17 +15,17 @@ enum SumKernel: ReduceKernel {
 enum MaxKernel: ReduceKernel {
     static var identity: Float { -.infinity }
     @inline(__always) static func combine(_ a: FloatVector, _ b: FloatVector) -> FloatVector {
-        a.replacing(with: b, where: b .> a)
+        a.replacing(with: b, where: (b .> a) .| (b .!= b))
     }
-    @inline(__always) static func combine(_ a: Float, _ b: Float) -> Float { b > a ? b : a }
+    @inline(__always) static func combine(_ a: Float, _ b: Float) -> Float { b > a || b.isNaN ? b : a }
 }
 
 enum MinKernel: ReduceKernel {
     static var identity: Float { .infinity }
     @inline(__always) static func combine(_ a: FloatVector, _ b: FloatVector) -> FloatVector {
-        a.replacing(with: b, where: b .< a)
+        a.replacing(with: b, where: (b .< a) .| (b .!= b))
     }
-    @inline(__always) static func combine(_ a: Float, _ b: Float) -> Float { b < a ? b : a }
+    @inline(__always) static func combine(_ a: Float, _ b: Float) -> Float { b < a || b.isNaN ? b : a }
 }
 
 extension Loops {

@@ -9,10 +9,10 @@ struct SubKernel: BinaryKernel { @inline(__always) func apply(_ a: FloatVector, 
 struct MulKernel: BinaryKernel { @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector { a * b } }
 struct DivKernel: BinaryKernel { @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector { a / b } }
 struct MaxKernel2: BinaryKernel {
-    @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector { a.replacing(with: b, where: b .> a) }
+    @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector { a.replacing(with: b, where: (b .> a) .| (b .!= b)) }
 }
 struct MinKernel2: BinaryKernel {
-    @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector { a.replacing(with: b, where: b .< a) }
+    @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector { a.replacing(with: b, where: (b .< a) .| (b .!= b)) }
 }
 struct PowKernel: BinaryKernel {
     @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector {
@@ -103,25 +103,28 @@ extension Tensor {
         return out
     }
 
-    /// Elementwise maximum; where the two are equal the gradient is shared equally (as PyTorch does).
+    /// Elementwise maximum, as `torch.maximum`: NaN if either is NaN. Where the two are equal the gradient is
+    /// shared equally; where either is NaN both get the whole gradient (PyTorch's rule: a side gets g unless it
+    /// is strictly smaller, g/2 on ties).
     public static func maximum(_ a: Tensor, _ b: Tensor) -> Tensor {
         var out = broadcasting(MaxKernel2(), a, b, op: "maximum")
         if shouldRecord(a, b) {
             out.attach("maximum", a, b) { g in
-                let wa = (a .> b) + (a .== b) * 0.5
-                return [(g * wa).sum(toShape: a.shape), (g * (1 - wa)).sum(toShape: b.shape)]
+                let tie = (a .== b) * 0.5
+                return [(g * (1 - (a .< b) - tie)).sum(toShape: a.shape), (g * (1 - (a .> b) - tie)).sum(toShape: b.shape)]
             }
         }
         return out
     }
 
-    /// Elementwise minimum; ties share the gradient equally.
+    /// Elementwise minimum, as `torch.minimum`: NaN if either is NaN; ties share the gradient equally, and
+    /// where either is NaN both get the whole gradient.
     public static func minimum(_ a: Tensor, _ b: Tensor) -> Tensor {
         var out = broadcasting(MinKernel2(), a, b, op: "minimum")
         if shouldRecord(a, b) {
             out.attach("minimum", a, b) { g in
-                let wa = (a .< b) + (a .== b) * 0.5
-                return [(g * wa).sum(toShape: a.shape), (g * (1 - wa)).sum(toShape: b.shape)]
+                let tie = (a .== b) * 0.5
+                return [(g * (1 - (a .> b) - tie)).sum(toShape: a.shape), (g * (1 - (a .< b) - tie)).sum(toShape: b.shape)]
             }
         }
         return out

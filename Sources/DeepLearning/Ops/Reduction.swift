@@ -106,7 +106,10 @@ extension Tensor {
     /// Standard deviation of all elements, as `x.std()`.
     public func std(correction: Int = 1) -> Tensor { std(alongAxes: [], correction: correction) }
 
-    /// Shared code of max and min: the gradient is spread evenly over the elements equal to the extreme.
+    /// Shared code of max and min: the gradient is spread evenly over the elements equal to the extreme (as
+    /// `torch.max()`'s evenly_distribute_backward). A NaN anywhere makes the extreme NaN; its gradient is then
+    /// spread evenly over the NaN elements (max of [nan, nan] gives gradient [0.5, 0.5], as `torch.max()`;
+    /// along axes `torch.amax` gives NaN gradients there, and we keep the whole-tensor rule per slice).
     private func extreme<K: ReduceKernel>(_ k: K.Type, _ op: String, axes: [Int], keepDims: Bool) -> Tensor {
         let axes = reductionAxes(axes, op: op)
         let kept = keptShape(axes)
@@ -115,7 +118,8 @@ extension Tensor {
         if Tensor.shouldRecord(self) {
             let x = detached()
             out.attach(op, self) { g in
-                let mask = x .== keptValues
+                var mask = x .== keptValues
+                if keptValues.scalars.contains(where: \.isNaN) { mask = mask + (x .!= x) * (keptValues .!= keptValues) }
                 let ties = mask.sum(alongAxes: axes, keepDims: true)
                 return [mask * (g.reshaped(to: kept) / ties)]
             }
@@ -136,10 +140,16 @@ extension Tensor {
     /// Smallest element.
     public func min() -> Tensor { min(alongAxes: []) }
 
-    /// Index of the largest element along `axis` (the first one on ties), as a Float tensor of indices.
-    public func argmax(alongAxis axis: Int, keepDims: Bool = false) -> Tensor { argExtreme(axis, keepDims, op: "argmax") { $0 > $1 } }
-    /// Index of the smallest element along `axis` (the first one on ties).
-    public func argmin(alongAxis axis: Int, keepDims: Bool = false) -> Tensor { argExtreme(axis, keepDims, op: "argmin") { $0 < $1 } }
+    /// Index of the largest element along `axis` (the first one on ties), as a Float tensor of indices. NaN
+    /// counts as larger than everything (the first NaN wins), as `torch.argmax`.
+    public func argmax(alongAxis axis: Int, keepDims: Bool = false) -> Tensor {
+        argExtreme(axis, keepDims, op: "argmax") { $0 > $1 || ($0.isNaN && !$1.isNaN) }
+    }
+    /// Index of the smallest element along `axis` (the first one on ties). NaN counts as smaller than
+    /// everything (the first NaN wins), as `torch.argmin`.
+    public func argmin(alongAxis axis: Int, keepDims: Bool = false) -> Tensor {
+        argExtreme(axis, keepDims, op: "argmin") { $0 < $1 || ($0.isNaN && !$1.isNaN) }
+    }
 
     private func argExtreme(_ axis: Int, _ keepDims: Bool, op: String, _ better: (Float, Float) -> Bool) -> Tensor {
         let a = normalizedAxis(axis, op: op)

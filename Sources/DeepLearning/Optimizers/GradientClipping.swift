@@ -6,7 +6,8 @@ import Foundation
 ///     ‖g‖ = (Σ_p Σ_i |g_{p,i}|^q)^{1/q}      (q = `normType`; q = ∞: max |g_{p,i}|)
 ///     g ← g · maxNorm / (‖g‖ + 10⁻⁶)          when that factor is below 1
 ///
-/// Parameters without a gradient are ignored. Call between `backward()` and `optimizer.step()`.
+/// Parameters without a gradient are ignored. A NaN in any gradient makes the norm NaN and every gradient
+/// NaN, as PyTorch (with `error_if_nonfinite=False`). Call between `backward()` and `optimizer.step()`.
 @discardableResult
 public func clipGradNorm(_ parameters: [Tensor], maxNorm: Float, normType: Float = 2) -> Float {
     require(normType > 0, "clipGradNorm: normType must be > 0, got \(normType)")
@@ -16,7 +17,7 @@ public func clipGradNorm(_ parameters: [Tensor], maxNorm: Float, normType: Float
         g.withUnsafeBufferPointer { b in
             let p = b.baseAddress!, n = b.count
             if normType == .infinity {
-                for x in b { total = Swift.max(total, Double(Swift.abs(x))) }
+                for x in b where x.isNaN || Double(Swift.abs(x)) > total { total = Double(Swift.abs(x)) }  // NaN wins, as torch.max
             } else if normType == 2 {
                 total += sumOfSquares(p, n)
             } else {
@@ -28,7 +29,7 @@ public func clipGradNorm(_ parameters: [Tensor], maxNorm: Float, normType: Float
     if normType != .infinity { total = Foundation.pow(total, 1 / Double(normType)) }
     let norm = Float(total)
     let factor = maxNorm / (norm + 1e-6)
-    if factor < 1 {
+    if factor < 1 || factor.isNaN {  // a NaN norm makes every gradient NaN, as PyTorch's clamp(coef, max: 1)
         for p in parameters { p.mapGradInPlace(MulByScalarKernel(factor: factor)) }
     }
     return norm
