@@ -15,9 +15,15 @@ enum BatchNormKernels {
         let b = b ?? a
         var result = [Float](repeating: 0, count: c)
         if s == 1 {
+            // Rows are summed in float in blocks of 256, each block's sums added into doubles, so the error does
+            // not grow with the batch size.
+            var total = [Double](repeating: 0, count: c)
             result.withUnsafeMutableBufferPointer { acc in
                 m.withUnsafeBufferPointer { mp in
                     for row in 0..<n {
+                        if row % 256 == 0 && row > 0 {
+                            for j in 0..<c { total[j] += Double(acc[j]); acc[j] = 0 }
+                        }
                         let ra = a + row * c, rb = b + row * c
                         var j = 0
                         while j + w <= c {
@@ -30,6 +36,7 @@ enum BatchNormKernels {
                             j += 1
                         }
                     }
+                    for j in 0..<c { acc[j] = Float(total[j] + Double(acc[j])) }
                 }
             }
             return result

@@ -29,10 +29,56 @@ enum MinKernel: ReduceKernel {
 }
 
 extension Loops {
-    /// Reduces n contiguous elements. Four independent vector accumulators, because the compiler may not
-    /// reorder float additions by itself (a plain loop is an order of magnitude slower).
+    /// Floats per block of the blocked reductions: each lane of each of the four accumulators of ``reduce``
+    /// sums 16 of them (and ``reduceMiddle`` sums this many rows) before blocks are combined pairwise.
+    static let reductionBlock = 64 * width
+
+    /// Reduces n contiguous elements. Within a block of ``reductionBlock`` floats, four independent vector
+    /// accumulators (the compiler may not reorder float additions by itself, and a plain loop is an order of
+    /// magnitude slower); blocks are combined pairwise (a binary counter of partial vectors, as NumPy's
+    /// pairwise and PyTorch's cascade sums), so the rounding error of a sum grows with log n, not n: the sum of
+    /// 1,392,640 copies of 0.1 is 139264.0 (one accumulator chain per lane over the whole row gave 139324.7).
     @inline(__always)
     static func reduce<K: ReduceKernel>(_: K.Type, _ p: UnsafePointer<Float>, _ n: Int) -> Float {
+        if n <= reductionBlock { return reduceBlock(K.self, p, n) }
+        return withUnsafeTemporaryAllocation(of: V.self, capacity: 64) { levels in
+            var blocks = 0, i = 0
+            while i + reductionBlock <= n {
+                var partial = reduceBlockVector(K.self, p + i)
+                var level = 0
+                while blocks >> level & 1 == 1 { partial = K.combine(levels[level], partial); level += 1 }
+                levels[level] = partial
+                blocks += 1
+                i += reductionBlock
+            }
+            var v = V(repeating: K.identity)
+            for level in 0..<(Int.bitWidth - blocks.leadingZeroBitCount) where blocks >> level & 1 == 1 {
+                v = K.combine(levels[level], v)
+            }
+            var r = K.identity
+            for j in 0..<width { r = K.combine(r, v[j]) }
+            return K.combine(r, reduceBlock(K.self, p + i, n - i))
+        }
+    }
+
+    /// One whole block of ``reductionBlock`` floats, reduced to one vector by four accumulators.
+    @inline(__always)
+    private static func reduceBlockVector<K: ReduceKernel>(_: K.Type, _ p: UnsafePointer<Float>) -> V {
+        var a0 = V.load(p), a1 = V.load(p + width), a2 = V.load(p + 2 * width), a3 = V.load(p + 3 * width)
+        var i = 4 * width
+        while i < reductionBlock {
+            a0 = K.combine(a0, V.load(p + i))
+            a1 = K.combine(a1, V.load(p + i + width))
+            a2 = K.combine(a2, V.load(p + i + 2 * width))
+            a3 = K.combine(a3, V.load(p + i + 3 * width))
+            i += 4 * width
+        }
+        return K.combine(K.combine(a0, a1), K.combine(a2, a3))
+    }
+
+    /// At most a block's worth (n ≤ ``reductionBlock``) of contiguous elements.
+    @inline(__always)
+    private static func reduceBlock<K: ReduceKernel>(_: K.Type, _ p: UnsafePointer<Float>, _ n: Int) -> Float {
         var a0 = V(repeating: K.identity), a1 = a0, a2 = a0, a3 = a0
         var i = 0
         while i + 4 * width <= n {
@@ -50,7 +96,13 @@ extension Loops {
         return r
     }
 
-    /// For a contiguous [outer, length, inner] buffer: out[o, j] = reduce over r of x[o, r, j].
+    /// Rows per block of ``reduceMiddle``: each output element adds this many rows in a chain before blocks are
+    /// combined pairwise. 32 keeps 200,000 rows of 0.1 within 3 ulp of the exact sum (1024: 100 ulp).
+    static let middleBlockRows = 32
+
+    /// For a contiguous [outer, length, inner] buffer: out[o, j] = reduce over r of x[o, r, j]. When inner > 1
+    /// the rows are added in blocks of ``middleBlockRows`` rows, and the blocks' partial rows combined
+    /// pairwise (as in ``reduce(_:_:_:)``), so a long axis keeps its accuracy.
     static func reduceMiddle<K: ReduceKernel>(_: K.Type, _ x: UnsafePointer<Float>, outer: Int, length: Int, inner: Int,
                                              _ out: UnsafeMutablePointer<Float>) {
         if inner == 1 {
@@ -59,16 +111,45 @@ extension Loops {
             }
             return
         }
+        /// dst = combine(dst, rows first..<end of src).
+        @inline(__always) func accumulate(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ rows: Range<Int>) {
+            for r in rows {
+                let row = src + r * inner
+                var j = 0
+                while j + width <= inner { K.combine(V.load(dst + j), V.load(row + j)).store(dst + j); j += width }
+                while j < inner { dst[j] = K.combine(dst[j], row[j]); j += 1 }
+            }
+        }
+        @inline(__always) func combine(into dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>) {
+            accumulate(dst, src, 0..<1)
+        }
+        let block = middleBlockRows
         Parallel.forEach(outer, costPerItem: length * inner) { rows in
-            for o in rows {
-                let dst = out + o * inner
-                let src = x + o * length * inner
-                dst.update(repeating: K.identity, count: inner)
-                for r in 0..<length {
-                    let row = src + r * inner
-                    var j = 0
-                    while j + width <= inner { K.combine(V.load(dst + j), V.load(row + j)).store(dst + j); j += width }
-                    while j < inner { dst[j] = K.combine(dst[j], row[j]); j += 1 }
+            if length <= block {
+                for o in rows {
+                    (out + o * inner).update(repeating: K.identity, count: inner)
+                    accumulate(out + o * inner, x + o * length * inner, 0..<length)
+                }
+                return
+            }
+            // levels[l] holds the combination of 2^l blocks; one more row for the block being summed.
+            let levelCount = Int.bitWidth - ((length + block - 1) / block).leadingZeroBitCount + 1
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: (levelCount + 1) * inner) { scratch in
+                let levels = scratch.baseAddress!, current = levels + levelCount * inner
+                for o in rows {
+                    let dst = out + o * inner, src = x + o * length * inner
+                    var blocks = 0, start = 0
+                    while start < length {
+                        current.update(repeating: K.identity, count: inner)
+                        accumulate(current, src, start..<Swift.min(length, start + block))
+                        var level = 0
+                        while blocks >> level & 1 == 1 { combine(into: current, levels + level * inner); level += 1 }
+                        (levels + level * inner).update(from: current, count: inner)
+                        blocks += 1
+                        start += block
+                    }
+                    dst.update(repeating: K.identity, count: inner)
+                    for level in 0..<levelCount where blocks >> level & 1 == 1 { combine(into: dst, levels + level * inner) }
                 }
             }
         }
