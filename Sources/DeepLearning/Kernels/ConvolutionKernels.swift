@@ -25,10 +25,8 @@ struct Convolution {
     /// BLAS may use its own threads.
     static func forEachChunk(_ chunks: Int, of count: Int, _ body: (Int, Range<Int>) -> Void) {
         if chunks <= 1 { body(0, 0..<count); return }
-        Parallel.withSingleThreadedBLAS {
-            Parallel.forEach(chunks, costPerItem: 1 << 20) { r in
-                for chunk in r { body(chunk, (count * chunk / chunks)..<(count * (chunk + 1) / chunks)) }
-            }
+        Parallel.forEachWithSingleThreadedBLAS(chunks, costPerItem: 1 << 20) { r in
+            for chunk in r { body(chunk, (count * chunk / chunks)..<(count * (chunk + 1) / chunks)) }
         }
     }
 

@@ -23,18 +23,77 @@ public enum Parallel {
         }
     }
 
-    /// Runs `body` with BLAS limited to one thread (for GEMMs called inside our own parallel loops).
-    public static func withSingleThreadedBLAS<R>(_ body: () throws -> R) rethrows -> R {
-        let saved = dl_blas_get_threads()
-        dl_blas_set_threads(1)
-        defer { dl_blas_set_threads(saved) }
+    /// ``forEach(_:costPerItem:_:)`` for loops whose body calls GEMM on each chunk: BLAS runs one thread per
+    /// chunk, so the cores are not oversubscribed. OpenBLAS's thread count is process-wide (0.3.21 has no
+    /// per-call setting), so the loop holds ``BLASGate`` exclusively: no GEMM of another thread runs while
+    /// the setting is 1 (its result would depend on the thread count), and the setting is restored before
+    /// anyone else calls BLAS. A loop inside such a loop runs under the outer one's setting.
+    public static func forEachWithSingleThreadedBLAS(_ n: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
+        if BLASGate.isInsideSingleThreadedLoop {
+            forEach(n, costPerItem: costPerItem, body)
+            return
+        }
+        BLASGate.exclusively {
+            let saved = dl_blas_get_threads()
+            dl_blas_set_threads(1)
+            defer { dl_blas_set_threads(saved) }
+            forEach(n, costPerItem: costPerItem) { range in BLASGate.insideSingleThreadedLoop { body(range) } }
+        }
+    }
+
+    /// BLAS's (process-wide) thread count now.
+    static var blasThreadCount: Int { Int(dl_blas_get_threads()) }
+
+    /// Sets the number of threads for both our loops and BLAS (waits for GEMMs in flight on other threads).
+    public static func setThreads(_ n: Int) {
+        BLASGate.exclusively {
+            threadCount = max(1, n)
+            dl_blas_set_threads(Int32(threadCount))
+        }
+    }
+}
+
+/// Who may call BLAS now: any number of GEMMs at once (shared), or one loop that has set BLAS to one thread
+/// (exclusive; its own chunks call GEMM without waiting). A readers–writer lock, so GEMMs on several threads
+/// run concurrently as before; only the single-threaded loops (conv, batched matmul, attention, recurrent
+/// weight gradients) wait for, and make wait, the GEMMs of other threads.
+enum BLASGate {
+    nonisolated(unsafe) private static let lock: UnsafeMutablePointer<pthread_rwlock_t> = {
+        let l = UnsafeMutablePointer<pthread_rwlock_t>.allocate(capacity: 1)
+        pthread_rwlock_init(l, nil)
+        return l
+    }()
+    /// Set on a thread while it runs a chunk of a single-threaded-BLAS loop.
+    private static let insideKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    static var isInsideSingleThreadedLoop: Bool { pthread_getspecific(insideKey) != nil }
+
+    /// Runs `body` as a chunk of a single-threaded-BLAS loop on this thread.
+    static func insideSingleThreadedLoop(_ body: () -> Void) {
+        let previous = pthread_getspecific(insideKey)
+        pthread_setspecific(insideKey, UnsafeRawPointer(bitPattern: 1))
+        defer { pthread_setspecific(insideKey, previous) }
+        body()
+    }
+
+    /// Runs `body` with no BLAS call of another thread in flight.
+    static func exclusively<R>(_ body: () throws -> R) rethrows -> R {
+        pthread_rwlock_wrlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
         return try body()
     }
 
-    /// Sets the number of threads for both our loops and BLAS.
-    public static func setThreads(_ n: Int) {
-        threadCount = max(1, n)
-        dl_blas_set_threads(Int32(threadCount))
+    /// Runs one BLAS call: beside other calls, but not during another thread's single-threaded loop.
+    @inline(__always)
+    static func shared<R>(_ body: () throws -> R) rethrows -> R {
+        if isInsideSingleThreadedLoop { return try body() }
+        pthread_rwlock_rdlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        return try body()
     }
 }
 
@@ -50,4 +109,6 @@ enum ProcessInfoCores {
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif

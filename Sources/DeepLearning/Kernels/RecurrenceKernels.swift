@@ -215,9 +215,7 @@ struct RecurrenceLoops {
             gradients(half: 0)
             return
         }
-        Parallel.withSingleThreadedBLAS {
-            Parallel.forEach(halves, costPerItem: 1 << 20) { range in range.forEach { gradients(half: $0) } }
-        }
+        Parallel.forEachWithSingleThreadedBLAS(halves, costPerItem: 1 << 20) { range in range.forEach { gradients(half: $0) } }
         for (total, part, count, needed) in [(dwih, spare[0], width * inputSize, needWeights), (dwhh, spare[1], width * hidden, needWeights),
                                              (dbih, spare[2], width, needBiases), (dbhh, spare[3], width, needBiases)] {
             if let total, needed { Loops.zip(AddKernel(), total, 1, part.pointer, 1, total, count) }

@@ -179,7 +179,7 @@ private struct FusedAttention {
     /// Runs `body` for every batch entry, spread over the cores (one BLAS thread each) when there are several.
     func forEachEntry(cost: Int, _ body: (Range<Int>) -> Void) {
         if count > 1 && Parallel.threadCount > 1 {
-            Parallel.withSingleThreadedBLAS { Parallel.forEach(count, costPerItem: cost, body) }
+            Parallel.forEachWithSingleThreadedBLAS(count, costPerItem: cost, body)
         } else {
             body(0..<count)
         }

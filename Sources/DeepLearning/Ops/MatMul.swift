@@ -73,7 +73,7 @@ extension Tensor {
         }
         if batchCount > 1 && m * n * k < 1 << 18 {
             // Many small products: spread the batch over our threads, one BLAS thread each.
-            Parallel.withSingleThreadedBLAS { Parallel.forEach(batchCount, costPerItem: m * n * k / 64, run) }
+            Parallel.forEachWithSingleThreadedBLAS(batchCount, costPerItem: m * n * k / 64, run)
         } else {
             run(0..<batchCount)
         }
