@@ -4,9 +4,27 @@ import DeepLearning
 /// line here.
 public enum PracticeCases {
     public static let all: [any PracticeCase.Type] = [
-        MNISTMLP.self, MNISTCNN.self, FashionCNN.self, DigitsMLP.self,
-        CharRNN.self, CharGRU.self, CharLSTM.self,
-        MNISTGAN.self, MNISTDCGAN.self,
+        MNISTMLP.self,
+        MNISTCNN.self,
+        FashionCNN.self,
+        DigitsMLP.self,
+        CIFARResNet.self,
+        ResNetDepth.self,
+        MNISTGAN.self,
+        MNISTDCGAN.self,
+        CharRNN.self,
+        CharGRU.self,
+        CharLSTM.self,
+        CharTransformer.self,
+        CartPoleDQN.self,
+        CartPolePPO.self,
+        CartPolePG.self,
+        AcrobotDQN.self,
+        PendulumPPO.self,
+        BackpropByHand.self,
+        OptimizerComparison.self,
+        LossComparison.self,
+        BatchNormStudy.self,
     ]
 
     /// The case with this name.

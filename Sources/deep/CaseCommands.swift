@@ -17,15 +17,18 @@ struct TrainingFlags: ParsableArguments {
     @Option(parsing: .unconditional, help: "Train on the first N examples (characters for text cases) only.") var limit: Int?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
     @Flag(help: "Print only the summary line.") var quiet = false
+    @Option(help: "Continue a run from its last checkpoint, e.g. runs/mnist-mlp/latest (same settings: ends as an uninterrupted run).") var resume: String?
     @Option(name: .customLong("seq-length"), parsing: .unconditional, help: "Sequence cases: truncated-BPTT window / context, in characters.") var sequenceLength: Int?
     @Option(parsing: .unconditional, help: "Sequence cases: hidden size.") var hidden: Int?
     @Option(parsing: .unconditional, help: "Sequence cases: stacked layers.") var layers: Int?
+    @Option(parsing: .unconditional, help: "Reinforcement-learning cases: environment steps of training.") var steps: Int?
 
     /// The case's defaults with the given flags applied; refuses a flag the case does not read and any value
     /// no run can use, before any work is done.
     func options(for info: CaseInfo) throws -> TrainOptions {
         let given: [(TrainOptions.Extra, Bool)] = [(.sequenceLength, sequenceLength != nil), (.hidden, hidden != nil),
-                                                   (.layers, layers != nil), (.dataDir, dataDir != nil)]
+                                                   (.layers, layers != nil), (.dataDir, dataDir != nil),
+                                                   (.steps, steps != nil)]
         for (extra, isGiven) in given where isGiven && !info.extras.contains(extra) {
             let users = PracticeCases.all.filter { $0.info.extras.contains(extra) }.map { $0.info.name }
             throw CaseError("--\(extra.rawValue) does not apply to \(info.name)" + (users.isEmpty ? "" : "; it applies to \(users.joined(separator: ", "))"))
@@ -39,7 +42,9 @@ struct TrainingFlags: ParsableArguments {
         if let sequenceLength { o.sequenceLength = sequenceLength }
         if let hidden { o.hiddenSize = hidden }
         if let layers { o.layers = layers }
+        if let steps { o.steps = steps }
         (o.seed, o.dataDirectory, o.outputDirectory, o.limit, o.quiet) = (seed, dataDir, out, limit, quiet)
+        o.resumeFrom = resume
         try o.validate()
         if let threads {
             guard threads >= 1 else { throw CaseError("--threads must be at least 1, got \(threads)") }
@@ -66,8 +71,12 @@ struct Train: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let c = try PracticeCases.named(name)
-            try c.train(try flags.options(for: c.info))
+            try endingAllRanksOnError {
+                let c = try PracticeCases.named(name)
+                var options = try flags.options(for: c.info)
+                try options.joinDataParallelJob(for: c, threads: flags.threads)
+                try c.train(options)
+            }
         }
     }
 }
@@ -83,7 +92,7 @@ func defaultsLine(_ info: CaseInfo) -> String {
 struct Sample: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate text with a trained character model, or a grid of 64 digits with a trained GAN.")
-    @Argument(help: "char-lstm, char-gru, char-rnn, mnist-gan or mnist-dcgan.") var name: String
+    @Argument(help: "char-lstm, char-gru, char-rnn, char-transformer, mnist-gan or mnist-dcgan.") var name: String
     @Option(help: "The model.safetensors (default runs/<case>/latest/model.safetensors, or generator.safetensors for a GAN).") var checkpoint: String?
     @Option(help: "GANs: the PNG file of the 8 × 8 grid.") var out: String = "grid.png"
     @Option(help: "Text to start from.") var prompt: String = "ROMEO:"
@@ -91,11 +100,12 @@ struct Sample: ParsableCommand {
     @Option(parsing: .unconditional, help: "Softmax temperature: below 1 is more conservative, above 1 more surprising.") var temperature: Float = 0.8
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Hidden size the model was trained with.") var hidden: Int?
-    @Option(parsing: .unconditional, help: "Recurrent layers the model was trained with.") var layers: Int?
+    @Option(parsing: .unconditional, help: "Recurrent or Transformer layers the model was trained with.") var layers: Int?
+    @Option(name: .customLong("seq-length"), parsing: .unconditional, help: "char-transformer: the context it was trained with.") var seqLength: Int?
 
     func run() throws {
         try reportingErrors {
-            if let gan = try? PracticeCases.generative(name) {
+            if let gan = try PracticeCases.generative(name) {
                 let generator = gan.makeGenerator()
                 let path = checkpoint ?? Report.latestRun(of: name) + "/generator.safetensors"
                 try generator.load(from: path)
@@ -103,15 +113,23 @@ struct Sample: ParsableCommand {
                 print("\(name): 64 samples of \(path) with seed \(seed) — wrote \(out)")
                 return
             }
-            guard let kind = CharRecurrent.Kind.allCases.first(where: { $0.caseName == name }) else {
-                throw CaseError("unknown sampling case \(name); choose char-lstm, char-gru, char-rnn, mnist-gan or mnist-dcgan")
-            }
             guard length >= 0, temperature > 0 else { throw CaseError("--length must be ≥ 0 and --temperature > 0") }
+            let file = checkpoint ?? Report.latestRun(of: name) + "/model.safetensors"
+            if name == CharTransformer.info.name {
+                var o = CharTransformer.defaults
+                if let hidden { o.hiddenSize = hidden }
+                if let layers { o.layers = layers }
+                if let seqLength { o.sequenceLength = seqLength }
+                print(try CharTransformer.sample(checkpoint: file, prompt: prompt, length: length, temperature: temperature, seed: seed, options: o))
+                return
+            }
+            guard let kind = CharRecurrent.Kind.allCases.first(where: { $0.caseName == name }) else {
+                throw CaseError("unknown sampling case \(name); choose char-lstm, char-gru, char-rnn, char-transformer, mnist-gan or mnist-dcgan")
+            }
             var o = CharRecurrent.defaults
             if let hidden { o.hiddenSize = hidden }
             if let layers { o.layers = layers }
-            print(try CharRecurrent.sample(kind, checkpoint: checkpoint ?? Report.latestRun(of: name) + "/model.safetensors", prompt: prompt,
-                                           length: length, temperature: temperature, seed: seed, options: o))
+            print(try CharRecurrent.sample(kind, checkpoint: file, prompt: prompt, length: length, temperature: temperature, seed: seed, options: o))
         }
     }
 }
@@ -168,7 +186,7 @@ struct Summary: ParsableCommand {
         try reportingErrors {
             let c = try PracticeCases.classifier(name)
             print("\(name): \(c.info.idea)")
-            print(summaryTable(c.makeModel(), inputShape: c.inputShape))
+            print(summary(c.makeModel(), inputShape: [1] + c.inputShape))
         }
     }
 }

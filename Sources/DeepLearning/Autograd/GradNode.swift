@@ -15,6 +15,11 @@ public final class GradNode {
     let shape: [Int]
     /// For a leaf: the accumulated gradient. For an op's node: the gradient while backward runs.
     var grad: Tensor?
+    /// True once a backward pass without `retainGraph` has gone through this op's node and dropped its
+    /// backward rule (and the tensors the rule had saved); a second pass through it is an error.
+    private(set) var isReleased = false
+    /// For a leaf: called by backward once this backward's gradient has been added into `grad`.
+    var postAccumulateGradHooks: [(Tensor) -> Void] = []
 
     init(op: String, shape: [Int], inputs: [GradNode?] = [], backward: ((Tensor) -> [Tensor?])? = nil) {
         self.op = op
@@ -41,7 +46,16 @@ public final class GradNode {
         }
     }
 
-    var isLeaf: Bool { backwardFn == nil }
+    var isLeaf: Bool { backwardFn == nil && !isReleased }
+
+    /// Drops the backward rule and the links to the inputs, freeing what the rule saved (activations,
+    /// masks, inputs of products), as PyTorch frees a graph's saved tensors after `backward()`.
+    func release() {
+        guard backwardFn != nil else { return }
+        backwardFn = nil
+        inputs = []
+        isReleased = true
+    }
 
     /// Adds `g` into `grad`, checking its shape. A leaf's first gradient is taken over when `g` holds the
     /// only reference to its buffer and copied otherwise (as PyTorch's AccumulateGrad), so a leaf's `grad`
@@ -102,6 +116,18 @@ extension Tensor {
 
     /// Clears the accumulated gradient.
     public func zeroGrad() { node?.grad = nil }
+
+    /// Registers `hook` to run during every ``backward(_:)`` that reaches this leaf, once the leaf's gradient
+    /// of that backward has been accumulated into ``grad``; the hook receives that gradient (the tensor in
+    /// `grad`: update it in place with ``assign(_:)``), as `torch.Tensor.register_post_accumulate_grad_hook`.
+    /// Data-parallel training uses it to average gradients across processes as soon as they are ready.
+    /// Leaves only; the hook must not capture the leaf itself (the leaf keeps its hooks: a cycle).
+    public func registerPostAccumulateGradHook(_ hook: @escaping (Tensor) -> Void) {
+        guard let node, node.isLeaf else {
+            failure("registerPostAccumulateGradHook: the tensor of shape \(shape) is not a leaf that requires grad")
+        }
+        node.postAccumulateGradHooks.append(hook)
+    }
 
     /// Name of the op that produced this tensor, or nil for a tensor outside the tape or a leaf.
     public var gradFunctionName: String? { node.flatMap { $0.isLeaf ? nil : $0.op } }
