@@ -65,6 +65,8 @@ public final class DQN {
     public private(set) var lastLoss: Float = 0
     private var generator: RandomGenerator
     private let parameters: [Tensor]
+    /// The two networks' tensors, pairwise in state-dict order, for the target copy.
+    private let onlineState: [Tensor], targetState: [Tensor]
 
     /// - Parameters: `observationSize` d and `actionCount` |A| of the environment; `seed` fixes the network's
     ///   initialisation, the exploration and the minibatches.
@@ -79,6 +81,8 @@ public final class DQN {
         optimizer = Adam(parameters, lr: configuration.learningRate)
         replay = ReplayBuffer(capacity: configuration.bufferSize, observationSize: observationSize)
         generator = RandomGenerator(seed: seed &+ 1)
+        onlineState = qNetwork.namedState().map(\.1)
+        targetState = targetNetwork.namedState().map(\.1)
         updateTargetNetwork()
     }
 
@@ -151,6 +155,6 @@ public final class DQN {
 
     /// θ⁻ ← θ.
     public func updateTargetNetwork() {
-        try! targetNetwork.loadState(Dictionary(uniqueKeysWithValues: qNetwork.namedState()))
+        for (target, online) in zip(targetState, onlineState) { target.assign(online) }
     }
 }
