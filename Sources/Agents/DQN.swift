@@ -148,7 +148,9 @@ public final class DQN {
             }
             return targetQ.max(alongAxis: 1)
         }
-        let y = r + configuration.gamma * (1 - terminated) * nextValue
+        // y in one loop over the minibatch (no graph: the target is a constant).
+        let (rs, done, next) = (r.scalars, terminated.scalars, nextValue.scalars), gamma = configuration.gamma
+        let y = Tensor(rs.indices.map { rs[$0] + gamma * (1 - done[$0]) * next[$0] })
         let q = qNetwork(s).gathering(alongAxis: 1, indices: a.unsqueezed(at: 1)).squeezed(axis: 1)
         return huberLoss(q, y)
     }
