@@ -88,27 +88,46 @@ func defaultsLine(_ info: CaseInfo) -> String {
 }
 
 struct Sample: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Generate text with a trained character model.")
-    @Argument(help: "char-lstm, char-gru or char-rnn.") var name: String
-    @Option(help: "The model.safetensors (default runs/<case>/latest/model.safetensors).") var checkpoint: String?
+    static let configuration = CommandConfiguration(
+        abstract: "Generate text with a trained character model, or a grid of 64 digits with a trained GAN.")
+    @Argument(help: "char-lstm, char-gru, char-rnn, char-transformer, mnist-gan or mnist-dcgan.") var name: String
+    @Option(help: "The model.safetensors (default runs/<case>/latest/model.safetensors, or generator.safetensors for a GAN).") var checkpoint: String?
+    @Option(help: "GANs: the PNG file of the 8 × 8 grid.") var out: String = "grid.png"
     @Option(help: "Text to start from.") var prompt: String = "ROMEO:"
     @Option(parsing: .unconditional, help: "Characters to generate.") var length: Int = 500
     @Option(parsing: .unconditional, help: "Softmax temperature: below 1 is more conservative, above 1 more surprising.") var temperature: Float = 0.8
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Hidden size the model was trained with.") var hidden: Int?
-    @Option(parsing: .unconditional, help: "Recurrent layers the model was trained with.") var layers: Int?
+    @Option(parsing: .unconditional, help: "Recurrent or Transformer layers the model was trained with.") var layers: Int?
+    @Option(name: .customLong("seq-length"), parsing: .unconditional, help: "char-transformer: the context it was trained with.") var seqLength: Int?
 
     func run() throws {
         try reportingErrors {
-            guard let kind = CharRecurrent.Kind.allCases.first(where: { $0.caseName == name }) else {
-                throw CaseError("unknown character case \(name); choose char-lstm, char-gru or char-rnn")
+            if let gan = try PracticeCases.generative(name) {
+                let generator = gan.makeGenerator()
+                let path = checkpoint ?? Report.latestRun(of: name) + "/generator.safetensors"
+                try generator.load(from: path)
+                try gan.writeSampleGrid(generator, seed: seed, toPath: out)
+                print("\(name): 64 samples of \(path) with seed \(seed) — wrote \(out)")
+                return
             }
             guard length >= 0, temperature > 0 else { throw CaseError("--length must be ≥ 0 and --temperature > 0") }
+            let file = checkpoint ?? Report.latestRun(of: name) + "/model.safetensors"
+            if name == CharTransformer.info.name {
+                var o = CharTransformer.defaults
+                if let hidden { o.hiddenSize = hidden }
+                if let layers { o.layers = layers }
+                if let seqLength { o.sequenceLength = seqLength }
+                print(try CharTransformer.sample(checkpoint: file, prompt: prompt, length: length, temperature: temperature, seed: seed, options: o))
+                return
+            }
+            guard let kind = CharRecurrent.Kind.allCases.first(where: { $0.caseName == name }) else {
+                throw CaseError("unknown sampling case \(name); choose char-lstm, char-gru, char-rnn, char-transformer, mnist-gan or mnist-dcgan")
+            }
             var o = CharRecurrent.defaults
             if let hidden { o.hiddenSize = hidden }
             if let layers { o.layers = layers }
-            print(try CharRecurrent.sample(kind, checkpoint: checkpoint ?? Report.latestRun(of: name) + "/model.safetensors", prompt: prompt,
-                                           length: length, temperature: temperature, seed: seed, options: o))
+            print(try CharRecurrent.sample(kind, checkpoint: file, prompt: prompt, length: length, temperature: temperature, seed: seed, options: o))
         }
     }
 }
@@ -122,13 +141,26 @@ struct Demo: ParsableCommand {
 }
 
 struct Eval: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Test accuracy and confusion matrix of a classifier checkpoint.")
-    @Argument(help: "The case, e.g. mnist-cnn.") var name: String
-    @Option(help: "A model.safetensors written by `deep train` (default runs/<case>/latest/model.safetensors).") var checkpoint: String?
+    static let configuration = CommandConfiguration(
+        abstract: "Test accuracy and confusion matrix of a classifier checkpoint, or the sample scores of a GAN's generator.")
+    @Argument(help: "The case, e.g. mnist-cnn or mnist-dcgan.") var name: String
+    @Option(help: "A model.safetensors written by `deep train` (default runs/<case>/latest/model.safetensors, or generator.safetensors for a GAN).") var checkpoint: String?
+    @Option(help: "GANs: random seed of the 10,000 scored samples.") var seed: UInt64 = 1
     @Option(name: .customLong("data-dir"), help: "Folder with data files that are not bundled.") var dataDir: String?
 
     func run() throws {
         try reportingErrors {
+            if let gan = try PracticeCases.generative(name) {
+                let generator = gan.makeGenerator()
+                let path = checkpoint ?? Report.latestRun(of: name) + "/generator.safetensors"
+                try generator.load(from: path)
+                let scorer = try MNISTSampleScorer()
+                let (reference, own) = try scorer.testSetStatistics()
+                print("\(name): \(path)")
+                print("samples:             \(gan.score(generator, scorer: scorer, reference: reference, seed: seed))")
+                print("MNIST test set:      \(own)  (the reference; IS at most 10)")
+                return
+            }
             let c = try PracticeCases.classifier(name)
             let model = c.makeModel()
             let path = checkpoint ?? Report.latestRun(of: name) + "/model.safetensors"

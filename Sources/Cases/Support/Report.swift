@@ -102,6 +102,7 @@ public final class Report {
         }
         lastFiniteLoss = loss
         let values = [("loss", loss)] + metrics
+        let n = n * (options.processGroup?.worldSize ?? 1)  // under mpirun: the global batch (this rank's metrics)
         if sums.isEmpty { sums = values.map { ($0.0, 0) } }
         for (i, v) in values.enumerated() { sums[i].1 += Double(v.1) * Double(n) }
         samples += n

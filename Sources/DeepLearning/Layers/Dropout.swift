@@ -17,7 +17,7 @@ public func dropout2d(_ x: Tensor, p: Float = 0.5, training: Bool = true) -> Ten
 }
 
 /// 0 with probability p, 1/(1 − p) otherwise (all zeros when p = 1, as PyTorch).
-private func dropoutMask(_ shape: [Int], p: Float) -> Tensor {
+func dropoutMask(_ shape: [Int], p: Float) -> Tensor {
     let keep: Float = p == 1 ? 0 : 1 / (1 - p)
     return Tensor(shape: shape) { m, count in
         var generator = RandomGenerator.global  // a local copy: no access check per draw
