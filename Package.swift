@@ -31,9 +31,13 @@ let package = Package(
         .library(name: "Environments", targets: ["Environments"]),
         .library(name: "DistributedTraining", targets: ["DistributedTraining"]),
         .executable(name: "deep", targets: ["deep"]),
+        .executable(name: "error-examples", targets: ["error-examples"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation`: the DocC catalog in Sources/DeepLearning/DeepLearning.docc and the
+        // snippets in Snippets/ (which `swift build` compiles too).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // CBLAS: OpenBLAS on Linux (Debian libopenblas-dev), Accelerate on macOS.
@@ -66,6 +70,14 @@ let package = Package(
         .target(
             name: "Cases",
             dependencies: ["DeepLearning", "Environments", "Agents"]),
+        // Programmer errors and their messages, for the exit tests in debug and (through `error-examples`)
+        // release builds.
+        .target(
+            name: "ErrorExamples",
+            dependencies: ["DeepLearning"]),
+        .executableTarget(
+            name: "error-examples",
+            dependencies: ["ErrorExamples"]),
         .executableTarget(
             name: "deep",
             dependencies: ["DeepLearning", "Environments", "Agents", "Cases", "DistributedTraining", "CBLAS",
@@ -79,7 +91,7 @@ let package = Package(
             dependencies: ["Agents", "DeepLearning", "Environments"]),
         .testTarget(
             name: "DeepLearningTests",
-            dependencies: ["DeepLearning", "Cases", "DistributedTraining"],
+            dependencies: ["DeepLearning", "Cases", "DistributedTraining", "ErrorExamples"],
             exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

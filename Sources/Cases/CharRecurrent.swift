@@ -82,12 +82,13 @@ public enum CharRecurrent {
                                 plots: [.init("loss.png", "nats per character", ["train_loss", "validation_loss"])],
                                 header: ["data: vocabulary \(text.vocabulary.count), \(train.count) training characters",
                                          "model: \(model.parameterCount) parameters (\(options.layers)×\(options.hiddenSize) \(kind.rawValue.uppercased())); Adam lr \(options.learningRate), batch \(options.batchSize), BPTT \(options.sequenceLength), clip 5, \(options.epochs) epochs"])
+        try report.track(model, optimizer)  // saved each epoch; restored by --resume
         var validationLoss = Float.nan
-        for epoch in 1...options.epochs {
+        for epoch in report.firstEpoch...options.epochs {
             model.train()
             var state: Model.State?
             for w in report.batches(of: 0..<windows, count: windows, epoch: epoch) {
-                optimizer.learningRate = schedule(report.step)
+                optimizer.lr = schedule(report.step)
                 let (x, y) = window(train, w, length: options.sequenceLength)
                 let (logits, next) = model(x, state)
                 state = next.map { $0.detached() }  // carry the state, cut the graph

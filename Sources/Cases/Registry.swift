@@ -21,6 +21,10 @@ public enum PracticeCases {
         CartPolePG.self,
         AcrobotDQN.self,
         PendulumPPO.self,
+        BackpropByHand.self,
+        OptimizerComparison.self,
+        LossComparison.self,
+        BatchNormStudy.self,
     ]
 
     /// The case with this name.

@@ -17,6 +17,7 @@ struct TrainingFlags: ParsableArguments {
     @Option(parsing: .unconditional, help: "Train on the first N examples (characters for text cases) only.") var limit: Int?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
     @Flag(help: "Print only the summary line.") var quiet = false
+    @Option(help: "Continue a run from its last checkpoint, e.g. runs/mnist-mlp/latest (same settings: ends as an uninterrupted run).") var resume: String?
     @Option(name: .customLong("seq-length"), parsing: .unconditional, help: "Sequence cases: truncated-BPTT window / context, in characters.") var sequenceLength: Int?
     @Option(parsing: .unconditional, help: "Sequence cases: hidden size.") var hidden: Int?
     @Option(parsing: .unconditional, help: "Sequence cases: stacked layers.") var layers: Int?
@@ -43,6 +44,7 @@ struct TrainingFlags: ParsableArguments {
         if let layers { o.layers = layers }
         if let steps { o.steps = steps }
         (o.seed, o.dataDirectory, o.outputDirectory, o.limit, o.quiet) = (seed, dataDir, out, limit, quiet)
+        o.resumeFrom = resume
         try o.validate()
         if let threads {
             guard threads >= 1 else { throw CaseError("--threads must be at least 1, got \(threads)") }
@@ -184,7 +186,7 @@ struct Summary: ParsableCommand {
         try reportingErrors {
             let c = try PracticeCases.classifier(name)
             print("\(name): \(c.info.idea)")
-            print(summaryTable(c.makeModel(), inputShape: c.inputShape))
+            print(summary(c.makeModel(), inputShape: [1] + c.inputShape))
         }
     }
 }

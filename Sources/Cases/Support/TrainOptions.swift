@@ -18,6 +18,11 @@ public struct TrainOptions: Sendable {
     public var limit: Int?
     /// Print only the summary line.
     public var quiet = false
+    /// A run directory (or `runs/<case>/latest`) whose checkpoint this run continues (`--resume`).
+    public var resumeFrom: String?
+    /// Stops the run (with an error) after this epoch's checkpoint, as if it had been interrupted: for the
+    /// tests of `--resume`.
+    var stopAfterEpoch: Int?
     /// Sequence models: the truncated-BPTT window (or context length), in tokens.
     public var sequenceLength = 100
     /// Sequence models: hidden (model) width.
@@ -56,6 +61,10 @@ public struct TrainOptions: Sendable {
         try check(hiddenSize >= 1, "--hidden must be at least 1, got \(hiddenSize)")
         try check(layers >= 1, "--layers must be at least 1, got \(layers)")
         try check(steps.map { $0 >= epochs } ?? true, "--steps must be at least the number of epochs (\(epochs)), got \(steps ?? 0)")
+        if let resumeFrom {
+            try check(FileManager.default.fileExists(atPath: resumeFrom + "/checkpoint.safetensors"),
+                      "--resume \(resumeFrom): no checkpoint.safetensors there (a run writes one at the end of each epoch)")
+        }
         if let dataDirectory {
             var isDirectory: ObjCBool = false
             try check(FileManager.default.fileExists(atPath: dataDirectory, isDirectory: &isDirectory) && isDirectory.boolValue,

@@ -16,6 +16,7 @@ struct Bench: ParsableCommand {
         ("lenet", true, { _ in TrainingBench.lenet() }),
         ("lstm", true, { _ in TrainingBench.recurrent("lstm") }),
         ("gru", true, { _ in TrainingBench.recurrent("gru") }),
+        ("optim", true, { _ in OptimizerBench.run() }),
         ("transformer", true, { _ in TransformerBench.run() }),
         ("resnet", true, { _ in ResNetBench.run() }),
         ("gan", true, { _ in GANBench.run() }),
