@@ -19,7 +19,10 @@ public final class MaxPool2d: Module, Layer {
     }
 
     /// The maximum of each window: [N, C, H, W] → [N, C, OH, OW].
-    public func callAsFunction(_ x: Tensor) -> Tensor { maxPool2d(x, kernelSize: kernelSize, stride: stride, padding: padding) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(maxPool2d(x, kernelSize: kernelSize, stride: stride, padding: padding)) }
+    public override var extraRepr: String {
+        "kernel_size=\(pythonPair(kernelSize)), stride=\(pythonPair(stride)), padding=\(pythonPair(padding)), dilation=1, ceil_mode=False"
+    }
 }
 
 /// Average pooling layer, as `torch.nn.AvgPool2d` (count_include_pad=True by default): see
@@ -48,8 +51,9 @@ public final class AvgPool2d: Module, Layer {
 
     /// The mean of each window: [N, C, H, W] → [N, C, OH, OW].
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        avgPool2d(x, kernelSize: kernelSize, stride: stride, padding: padding, countIncludePad: countIncludePad)
+        recorded(avgPool2d(x, kernelSize: kernelSize, stride: stride, padding: padding, countIncludePad: countIncludePad))
     }
+    public override var extraRepr: String { "kernel_size=\(pythonPair(kernelSize)), stride=\(pythonPair(stride)), padding=\(pythonPair(padding))" }
 }
 
 /// Adaptive average pooling layer, as `torch.nn.AdaptiveAvgPool2d`: [N, C, H, W] → [N, C, OH, OW] for any
@@ -72,5 +76,6 @@ public final class AdaptiveAvgPool2d: Module, Layer {
     public convenience init(_ outputSize: Int) { self.init(outputSize: (outputSize, outputSize)) }
 
     /// The mean of each adaptive bin: [N, C, H, W] → [N, C, OH, OW].
-    public func callAsFunction(_ x: Tensor) -> Tensor { adaptiveAvgPool2d(x, outputSize: outputSize) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(adaptiveAvgPool2d(x, outputSize: outputSize)) }
+    public override var extraRepr: String { "output_size=\(pythonPair(outputSize))" }
 }
