@@ -1,5 +1,5 @@
 /// 2-D transposed convolution layer, as `torch.nn.ConvTranspose2d`: y = convTranspose2d(x, W) + b (see
-/// ``convTranspose2d(_:weight:bias:stride:padding:outputPadding:groups:dilation:)``), the layer that upsamples
+/// `convTranspose2d(_:weight:bias:stride:padding:outputPadding:groups:dilation:)`), the layer that upsamples
 /// in DCGAN's generator (Radford et al. 2015).
 ///
 /// Shapes: x [N, inChannels, H, W] (or [inChannels, H, W]) → y [N, outChannels, OH, OW] with

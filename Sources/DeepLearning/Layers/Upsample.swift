@@ -1,6 +1,6 @@
 /// Upsampling layer, as `torch.nn.Upsample`: resizes the last two axes of [N, C, H, W] (or [C, H, W]) to
 /// `size`, or by `scaleFactor`, with nearest or bilinear interpolation (see
-/// ``interpolate(_:size:scaleFactor:mode:alignCorners:)``). No parameters.
+/// `interpolate(_:size:scaleFactor:mode:alignCorners:)`). No parameters.
 public final class Upsample: Module, Layer {
     /// Output height and width, when made with a size.
     public let size: (Int, Int)?

@@ -49,6 +49,9 @@ extension PNG {
     /// `marked` get a red frame and red captions (e.g. wrong predictions).
     ///
     /// - Parameters:
+    ///   - path: the PNG file to write.
+    ///   - size: the side of each square image, in pixels.
+    ///   - marked: one flag per image; a flagged image gets a red frame and red captions.
     ///   - images: `size · size · 3` bytes each in CIFAR's planar layout (the R plane, then G, then B, each row-major).
     ///   - captions: lines under each image (the bitmap font's ASCII; at most ⌊size · scale / 6⌋ characters fit).
     ///   - cols: images per row; rows follow from the count.
