@@ -31,6 +31,11 @@ public final class Upsample: Module, Layer {
 
     /// The resized images: [N, C, H, W] → [N, C, OH, OW].
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        interpolate(x, size: size, scaleFactor: scaleFactor, mode: mode, alignCorners: alignCorners)
+        recorded(interpolate(x, size: size, scaleFactor: scaleFactor, mode: mode, alignCorners: alignCorners))
+    }
+
+    public override var extraRepr: String {
+        let target = scaleFactor.map { "scale_factor=" + ($0.0 == $0.1 ? "\($0.0)" : "(\($0.0), \($0.1))") } ?? "size=\(pythonPair(size!))"
+        return target + ", mode='\(mode.rawValue)'"
     }
 }
