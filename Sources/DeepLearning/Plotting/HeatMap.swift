@@ -10,7 +10,9 @@
 public struct HeatMap: Sendable {
     /// values[row][column], ≥ 0 (negative values draw as 0).
     public var values: [[Double]]
+    /// One label per row (drawn left of it) and per column (drawn above it, reading upwards).
     public var rowLabels: [String], columnLabels: [String]
+    /// Drawn above the grid.
     public var title: String
 
     /// A heat map of `values` (rows of equal length), one label per row and per column.
