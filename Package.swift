@@ -28,6 +28,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "DeepLearning", targets: ["DeepLearning"]),
+        .library(name: "Environments", targets: ["Environments"]),
         .library(name: "DistributedTraining", targets: ["DistributedTraining"]),
         .executable(name: "deep", targets: ["deep"]),
     ],
@@ -48,6 +49,12 @@ let package = Package(
             dependencies: ["CBLAS", "CZlib"],
             swiftSettings: tuning,
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
+        // Reinforcement-learning environments (Gymnasium's classic control); no dependency on the library.
+        .target(name: "Environments", swiftSettings: tuning),
+        // Reinforcement-learning agents (DQN, REINFORCE, PPO) on the library and the environments.
+        .target(
+            name: "Agents",
+            dependencies: ["DeepLearning", "Environments"]),
         // Open MPI (Debian libopenmpi-dev), for data-parallel training across processes and machines. Only
         // DistributedTraining and the deep tool use it: a package that imports DeepLearning alone builds without MPI.
         .systemLibrary(
@@ -58,11 +65,18 @@ let package = Package(
             dependencies: ["DeepLearning", "CMPI"]),
         .target(
             name: "Cases",
-            dependencies: ["DeepLearning"]),
+            dependencies: ["DeepLearning", "Environments", "Agents"]),
         .executableTarget(
             name: "deep",
-            dependencies: ["DeepLearning", "Cases", "DistributedTraining", "CBLAS",
+            dependencies: ["DeepLearning", "Environments", "Agents", "Cases", "DistributedTraining", "CBLAS",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(
+            name: "EnvironmentsTests",
+            dependencies: ["Environments"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "AgentsTests",
+            dependencies: ["Agents", "DeepLearning", "Environments"]),
         .testTarget(
             name: "DeepLearningTests",
             dependencies: ["DeepLearning", "Cases", "DistributedTraining"],

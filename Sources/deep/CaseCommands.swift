@@ -20,12 +20,14 @@ struct TrainingFlags: ParsableArguments {
     @Option(name: .customLong("seq-length"), parsing: .unconditional, help: "Sequence cases: truncated-BPTT window / context, in characters.") var sequenceLength: Int?
     @Option(parsing: .unconditional, help: "Sequence cases: hidden size.") var hidden: Int?
     @Option(parsing: .unconditional, help: "Sequence cases: stacked layers.") var layers: Int?
+    @Option(parsing: .unconditional, help: "Reinforcement-learning cases: environment steps of training.") var steps: Int?
 
     /// The case's defaults with the given flags applied; refuses a flag the case does not read and any value
     /// no run can use, before any work is done.
     func options(for info: CaseInfo) throws -> TrainOptions {
         let given: [(TrainOptions.Extra, Bool)] = [(.sequenceLength, sequenceLength != nil), (.hidden, hidden != nil),
-                                                   (.layers, layers != nil), (.dataDir, dataDir != nil)]
+                                                   (.layers, layers != nil), (.dataDir, dataDir != nil),
+                                                   (.steps, steps != nil)]
         for (extra, isGiven) in given where isGiven && !info.extras.contains(extra) {
             let users = PracticeCases.all.filter { $0.info.extras.contains(extra) }.map { $0.info.name }
             throw CaseError("--\(extra.rawValue) does not apply to \(info.name)" + (users.isEmpty ? "" : "; it applies to \(users.joined(separator: ", "))"))
@@ -39,6 +41,7 @@ struct TrainingFlags: ParsableArguments {
         if let sequenceLength { o.sequenceLength = sequenceLength }
         if let hidden { o.hiddenSize = hidden }
         if let layers { o.layers = layers }
+        if let steps { o.steps = steps }
         (o.seed, o.dataDirectory, o.outputDirectory, o.limit, o.quiet) = (seed, dataDir, out, limit, quiet)
         try o.validate()
         if let threads {
@@ -85,9 +88,11 @@ func defaultsLine(_ info: CaseInfo) -> String {
 }
 
 struct Sample: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Generate text with a trained character model.")
-    @Argument(help: "char-lstm, char-gru, char-rnn or char-transformer.") var name: String
-    @Option(help: "The model.safetensors (default runs/<case>/latest/model.safetensors).") var checkpoint: String?
+    static let configuration = CommandConfiguration(
+        abstract: "Generate text with a trained character model, or a grid of 64 digits with a trained GAN.")
+    @Argument(help: "char-lstm, char-gru, char-rnn, char-transformer, mnist-gan or mnist-dcgan.") var name: String
+    @Option(help: "The model.safetensors (default runs/<case>/latest/model.safetensors, or generator.safetensors for a GAN).") var checkpoint: String?
+    @Option(help: "GANs: the PNG file of the 8 × 8 grid.") var out: String = "grid.png"
     @Option(help: "Text to start from.") var prompt: String = "ROMEO:"
     @Option(parsing: .unconditional, help: "Characters to generate.") var length: Int = 500
     @Option(parsing: .unconditional, help: "Softmax temperature: below 1 is more conservative, above 1 more surprising.") var temperature: Float = 0.8
@@ -98,6 +103,14 @@ struct Sample: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if let gan = try PracticeCases.generative(name) {
+                let generator = gan.makeGenerator()
+                let path = checkpoint ?? Report.latestRun(of: name) + "/generator.safetensors"
+                try generator.load(from: path)
+                try gan.writeSampleGrid(generator, seed: seed, toPath: out)
+                print("\(name): 64 samples of \(path) with seed \(seed) — wrote \(out)")
+                return
+            }
             guard length >= 0, temperature > 0 else { throw CaseError("--length must be ≥ 0 and --temperature > 0") }
             let file = checkpoint ?? Report.latestRun(of: name) + "/model.safetensors"
             if name == CharTransformer.info.name {
@@ -109,7 +122,7 @@ struct Sample: ParsableCommand {
                 return
             }
             guard let kind = CharRecurrent.Kind.allCases.first(where: { $0.caseName == name }) else {
-                throw CaseError("unknown character case \(name); choose char-lstm, char-gru, char-rnn or char-transformer")
+                throw CaseError("unknown sampling case \(name); choose char-lstm, char-gru, char-rnn, char-transformer, mnist-gan or mnist-dcgan")
             }
             var o = CharRecurrent.defaults
             if let hidden { o.hiddenSize = hidden }
@@ -128,13 +141,26 @@ struct Demo: ParsableCommand {
 }
 
 struct Eval: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Test accuracy and confusion matrix of a classifier checkpoint.")
-    @Argument(help: "The case, e.g. mnist-cnn.") var name: String
-    @Option(help: "A model.safetensors written by `deep train` (default runs/<case>/latest/model.safetensors).") var checkpoint: String?
+    static let configuration = CommandConfiguration(
+        abstract: "Test accuracy and confusion matrix of a classifier checkpoint, or the sample scores of a GAN's generator.")
+    @Argument(help: "The case, e.g. mnist-cnn or mnist-dcgan.") var name: String
+    @Option(help: "A model.safetensors written by `deep train` (default runs/<case>/latest/model.safetensors, or generator.safetensors for a GAN).") var checkpoint: String?
+    @Option(help: "GANs: random seed of the 10,000 scored samples.") var seed: UInt64 = 1
     @Option(name: .customLong("data-dir"), help: "Folder with data files that are not bundled.") var dataDir: String?
 
     func run() throws {
         try reportingErrors {
+            if let gan = try PracticeCases.generative(name) {
+                let generator = gan.makeGenerator()
+                let path = checkpoint ?? Report.latestRun(of: name) + "/generator.safetensors"
+                try generator.load(from: path)
+                let scorer = try MNISTSampleScorer()
+                let (reference, own) = try scorer.testSetStatistics()
+                print("\(name): \(path)")
+                print("samples:             \(gan.score(generator, scorer: scorer, reference: reference, seed: seed))")
+                print("MNIST test set:      \(own)  (the reference; IS at most 10)")
+                return
+            }
             let c = try PracticeCases.classifier(name)
             let model = c.makeModel()
             let path = checkpoint ?? Report.latestRun(of: name) + "/model.safetensors"

@@ -1,11 +1,20 @@
+import Foundation
+
 /// Batches of a dataset in order or shuffled, as `torch.utils.data.DataLoader`.
 ///
 /// Each pass (each `for … in loader`) reshuffles with a generator seeded by `seed` and the pass number,
-/// so a run is reproducible from its seed. A `transform` (normalisation, augmentation) is applied to each
-/// batch of inputs.
+/// so a run is reproducible from its seed. An `augmentation` (``RandomCrop``, ``RandomHorizontalFlip``,
+/// ``Compose``…) is applied to each batch of inputs with a generator seeded by (seed, pass, batch index), then
+/// a `transform` (a plain function, such as ``normalize(mean:std:)``). Only the batch is transformed; the
+/// dataset is never copied.
+///
+/// With `prefetch: true` a second thread prepares the next batch (gathering and augmenting it) while the
+/// caller trains on the current one, as `num_workers=1` does; it sleeps on a semaphore while the one-batch
+/// slot is full. The batches are the same either way.
 ///
 /// ```swift
-/// for (images, labels) in DataLoader(train, batchSize: 64, shuffle: true, seed: 0) { … }
+/// let augment = Compose([RandomCrop(size: 32, padding: 4), RandomHorizontalFlip()])
+/// for (images, labels) in DataLoader(train, batchSize: 128, shuffle: true, seed: 0, augmentation: augment) { … }
 /// ```
 public final class DataLoader: Sequence {
     public let dataset: any Dataset
@@ -17,11 +26,16 @@ public final class DataLoader: Sequence {
     /// The order of each pass when given (a ``DistributedSampler`` in data-parallel training); `shuffle` and
     /// `seed` are then unused, as PyTorch's `sampler` excludes `shuffle`.
     public let sampler: (any Sampler)?
+    /// Random augmentation of each batch of inputs (before `transform`).
+    public let augmentation: (any BatchTransform)?
+    /// Whether a second thread prepares the next batch while the current one is used.
+    public let prefetch: Bool
     /// Passes made so far (the next pass shuffles with `seed + epoch`).
     public private(set) var epoch = 0
 
     public init(_ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, seed: UInt64 = 0, dropLast: Bool = false,
-                sampler: (any Sampler)? = nil, transform: ((Tensor) -> Tensor)? = nil) {
+                sampler: (any Sampler)? = nil, augmentation: (any BatchTransform)? = nil, transform: ((Tensor) -> Tensor)? = nil,
+                prefetch: Bool = false) {
         require(batchSize > 0, "DataLoader: batchSize must be positive, got \(batchSize)")
         require(sampler == nil || !shuffle, "DataLoader: give either a sampler or shuffle: true, not both (as PyTorch)")
         self.sampler = sampler
@@ -30,7 +44,9 @@ public final class DataLoader: Sequence {
         self.shuffle = shuffle
         self.seed = seed
         self.dropLast = dropLast
+        self.augmentation = augmentation
         self.transform = transform
+        self.prefetch = prefetch
     }
 
     /// Number of batches in one pass.
@@ -45,19 +61,68 @@ public final class DataLoader: Sequence {
             var g = RandomGenerator(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9)
             order.shuffle(using: &g)
         }
+        let passSeed = seed ^ (UInt64(epoch) &+ 1) &* 0xD1B5_4A32_D192_ED03
         epoch += 1
-        var start = 0
-        let n = count, size = batchSize, dataset = dataset, transform = transform
+        let n = count, size = batchSize, dataset = dataset, transform = transform, augmentation = augmentation
+        let make: @Sendable (Int) -> (Tensor, Tensor) = { [order] b in
+            var (x, y) = dataset.batch(Array(order[b * size ..< Swift.min((b + 1) * size, order.count)]))
+            if let augmentation {
+                var g = RandomGenerator(seed: passSeed &+ UInt64(b) &* 0x9E37_79B9_7F4A_7C15)
+                x = augmentation(x, using: &g)
+            }
+            if let transform { x = transform(x) }
+            return (x, y)
+        }
+        if prefetch { return AnyIterator(Prefetcher(count: n, make: make)) }
         var produced = 0
         return AnyIterator {
             guard produced < n else { return nil }
-            let end = Swift.min(start + size, order.count)
-            var (x, y) = dataset.batch(Array(order[start..<end]))
-            if let transform { x = transform(x) }
-            start = end
-            produced += 1
-            return (x, y)
+            defer { produced += 1 }
+            return make(produced)
         }
+    }
+}
+
+/// Makes batches 0..<count on a second thread, one ahead of the consumer. The thread waits (sleeps) on
+/// `empty` while the slot is full; the consumer waits on `filled`. Dropping the iterator early stops the thread.
+private final class Prefetcher: IteratorProtocol {
+    private final class Channel: @unchecked Sendable {
+        let filled = DispatchSemaphore(value: 0), empty = DispatchSemaphore(value: 1)
+        var slot: (Tensor, Tensor)?
+        var cancelled = false
+    }
+    private let channel = Channel()
+    private let count: Int
+    private var consumed = 0
+
+    init(count: Int, make: @escaping @Sendable (Int) -> (Tensor, Tensor)) {
+        self.count = count
+        let channel = channel
+        let thread = Thread {
+            for b in 0..<count {
+                channel.empty.wait()
+                if channel.cancelled { return }
+                channel.slot = make(b)
+                channel.filled.signal()
+            }
+        }
+        thread.name = "DataLoader prefetch"
+        thread.start()
+    }
+
+    func next() -> (Tensor, Tensor)? {
+        guard consumed < count else { return nil }
+        channel.filled.wait()
+        let batch = channel.slot
+        channel.slot = nil
+        consumed += 1
+        channel.empty.signal()
+        return batch
+    }
+
+    deinit {
+        channel.cancelled = true
+        channel.empty.signal()
     }
 }
 

@@ -67,6 +67,25 @@ public func CIFAR10(files: [String]) throws -> TensorDataset {
     return TensorDataset(inputs: x, labels: Tensor(labels.map(Float.init)))
 }
 
+/// CIFAR-10 (A. Krizhevsky, 2009), images [N, 3, 32, 32] in [0, 1] and labels 0–9 (``CIFARBinary/classNames``).
+///
+/// With a `directory`, the full data set's binary batches in it: `data_batch_1.bin` … `data_batch_5.bin`
+/// (50,000 training images) or `test_batch.bin` (10,000), each plain or gzip-compressed (`.bin.gz`). Without
+/// one, the subset bundled in `Data/cifar10-subset`: the first 4,000 training and 1,000 test images.
+/// - Throws: `DataError.fileNotFound` naming the file; `.truncated` / `.corrupt` with the file and byte offset
+///   when a file's size is not a whole number of 3,073-byte records or a label is not in 0…9.
+public func CIFAR10(split: Split, directory: String? = nil) throws -> TensorDataset {
+    guard let directory else {
+        let dir = try DataLocation.bundled("cifar10-subset")
+        return try CIFAR10(files: [dir + (split == .train ? "/data_batch_1_first4000.bin.gz" : "/test_batch_first1000.bin.gz")])
+    }
+    let stems = split == .train ? (1...5).map { "data_batch_\($0).bin" } : ["test_batch.bin"]
+    return try CIFAR10(files: stems.map { stem in
+        let plain = directory + "/" + stem
+        return !FileManager.default.fileExists(atPath: plain) && FileManager.default.fileExists(atPath: plain + ".gz") ? plain + ".gz" : plain
+    })
+}
+
 /// scikit-learn's 8×8 digits (bundled): 1,797 examples of 64 features in [0, 16], labels 0–9.
 public func Digits(directory: String? = nil) throws -> TensorDataset {
     let dir = try directory ?? DataLocation.bundled("digits")

@@ -42,3 +42,16 @@ public final class Flatten: Module, Layer {
     public init(startDim: Int = 1) { self.startDim = startDim; super.init() }
     public func callAsFunction(_ x: Tensor) -> Tensor { x.flattened(from: startDim) }
 }
+
+/// Splits dimension `dim` into `unflattenedSize`, as `torch.nn.Unflatten` (the inverse of ``Flatten``):
+/// e.g. Unflatten(1, [1, 28, 28]) turns [N, 784] into [N, 1, 28, 28].
+public final class Unflatten: Module, Layer {
+    public let dim: Int, unflattenedSize: [Int]
+    public init(_ dim: Int, _ unflattenedSize: [Int]) { (self.dim, self.unflattenedSize) = (dim, unflattenedSize); super.init() }
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        let d = dim < 0 ? dim + x.rank : dim
+        require(d >= 0 && d < x.rank && x.shape[d] == unflattenedSize.reduce(1, *),
+                "Unflatten(\(dim), \(unflattenedSize)): input of shape \(x.shape) cannot be split that way")
+        return x.reshaped(to: Array(x.shape[..<d]) + unflattenedSize + Array(x.shape[(d + 1)...]))
+    }
+}

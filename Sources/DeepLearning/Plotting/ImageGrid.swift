@@ -43,3 +43,45 @@ extension PNG {
         try write(gray: grid.pixels, width: grid.width, height: grid.height, toPath: path)
     }
 }
+
+extension PNG {
+    /// Writes colour images in a grid, each with caption lines under it, as a PNG file; images flagged in
+    /// `marked` get a red frame and red captions (e.g. wrong predictions).
+    ///
+    /// - Parameters:
+    ///   - images: `size · size · 3` bytes each in CIFAR's planar layout (the R plane, then G, then B, each row-major).
+    ///   - captions: lines under each image (the bitmap font's ASCII; at most ⌊size · scale / 6⌋ characters fit).
+    ///   - cols: images per row; rows follow from the count.
+    ///   - scale: each image pixel becomes a `scale` × `scale` block.
+    /// - Throws: `DataError.io` naming the file when it cannot be written.
+    public static func writeCaptionedGrid(planarRGB images: [[UInt8]], size: Int, captions: [[String]], marked: [Bool],
+                                          cols: Int, scale: Int = 2, toPath path: String) throws {
+        require(images.count == captions.count && images.count == marked.count && cols > 0 && !images.isEmpty,
+                "PNG.writeCaptionedGrid: \(images.count) images, \(captions.count) captions, \(marked.count) marks")
+        let lines = captions.map(\.count).max() ?? 0
+        let side = size * scale, pad = 6
+        let cellW = side + pad, cellH = side + pad + lines * (BitmapFont.capHeight + BitmapFont.descent + 2)
+        let rows = (images.count + cols - 1) / cols
+        var canvas = LinePlot.Canvas(width: cols * cellW + pad, height: rows * cellH + pad)
+        let red = LinePlot.RGB(0xD62728)
+        for (index, image) in images.enumerated() {
+            require(image.count == 3 * size * size, "PNG.writeCaptionedGrid: image \(index) has \(image.count) bytes, expected \(3 * size * size)")
+            let left = pad + (index % cols) * cellW, top = pad + (index / cols) * cellH
+            if marked[index] {
+                canvas.fill(LinePlot.PixelRect(x: left - 3, y: top - 3, width: side + 6, height: side + 6), color: red)
+            }
+            for y in 0..<side {
+                for x in 0..<side {
+                    let p = (y / scale) * size + x / scale
+                    let rgb = LinePlot.RGB(UInt32(image[p]) << 16 | UInt32(image[size * size + p]) << 8 | UInt32(image[2 * size * size + p]))
+                    canvas.fill(LinePlot.PixelRect(x: left + x, y: top + y, width: 1, height: 1), color: rgb)
+                }
+            }
+            for (line, text) in captions[index].enumerated() {
+                canvas.drawText(text, x: left, y: top + side + 4 + line * (BitmapFont.capHeight + BitmapFont.descent + 2), scale: 1,
+                                color: marked[index] ? red : .black)
+            }
+        }
+        try write(rgb: canvas.pixels, width: canvas.width, height: canvas.height, toPath: path)
+    }
+}

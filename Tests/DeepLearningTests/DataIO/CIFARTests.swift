@@ -69,4 +69,32 @@ final class CIFARTests: XCTestCase {
         let batch = try CIFARBinary.read(atPath: directory + "/b.bin.gz")
         XCTAssertEqual(batch, CIFARBinary(images: [UInt8](repeating: 7, count: 2 * 3072), labels: [1, 2]))
     }
+
+    func testBundledSubsetLoadsAsADataset() throws {
+        let train = try CIFAR10(split: .train), test = try CIFAR10(split: .test)
+        XCTAssertEqual(train.inputs.shape, [4000, 3, 32, 32])
+        XCTAssertEqual(test.inputs.shape, [1000, 3, 32, 32])
+        XCTAssertEqual(Array(test.labels.scalars.prefix(10)), [3, 8, 8, 0, 6, 6, 1, 6, 3, 1])
+        XCTAssertEqual(Array(train.labels.scalars.prefix(10)), [6, 9, 9, 4, 1, 1, 2, 7, 8, 3])
+        let pixels = test.inputs.scalars
+        XCTAssertEqual(pixels.min()!, 0)
+        XCTAssertEqual(pixels.max()!, 1)
+    }
+
+    func testDataDirectoryWithAWrongSizeBatchNamesTheFileAndOffset() throws {
+        var record = [UInt8](repeating: 7, count: 3073)
+        record[0] = 2
+        try writeAtomically(record + record, toPath: directory + "/test_batch.bin")
+        let test = try CIFAR10(split: .test, directory: directory)
+        XCTAssertEqual(test.labels.scalars, [2, 2])
+        XCTAssertEqual(test.inputs.scalars[0], 7 * (1 / 255))
+        try writeAtomically(record + record.prefix(3000), toPath: directory + "/test_batch.bin")
+        XCTAssertThrowsError(try CIFAR10(split: .test, directory: directory)) { error in
+            XCTAssertEqual("\(error)", "\(self.directory)/test_batch.bin: truncated at byte 6073: needed 3073 bytes of CIFAR record 1, "
+                + "which starts at byte 3073 (file size must be a multiple of 3073)")
+        }
+        XCTAssertThrowsError(try CIFAR10(split: .train, directory: directory)) { error in
+            XCTAssertTrue("\(error)".contains("data_batch_1.bin"), "\(error)")
+        }
+    }
 }
