@@ -29,6 +29,8 @@ public final class LayerNorm: Module, Layer {
         self.init([normalizedShape], eps: eps, elementwiseAffine: elementwiseAffine, bias: bias)
     }
 
+    /// y = γ ⊙ (x − μ)/√(σ² + ε) + β over the last `normalizedShape` dimensions; an input that does not end
+    /// with `normalizedShape` is an error naming the layer and both shapes.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         require(x.rank >= normalizedShape.count && Array(x.shape.suffix(normalizedShape.count)) == normalizedShape,
                 "LayerNorm(\(normalizedShape)): input of shape \(x.shape) does not end with \(normalizedShape)")
