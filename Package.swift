@@ -28,11 +28,16 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "DeepLearning", targets: ["DeepLearning"]),
+        .library(name: "Environments", targets: ["Environments"]),
         .library(name: "DistributedTraining", targets: ["DistributedTraining"]),
         .executable(name: "deep", targets: ["deep"]),
+        .executable(name: "error-examples", targets: ["error-examples"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation`: the DocC catalog in Sources/DeepLearning/DeepLearning.docc and the
+        // snippets in Snippets/ (which `swift build` compiles too).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // CBLAS: OpenBLAS on Linux (Debian libopenblas-dev), Accelerate on macOS.
@@ -48,6 +53,12 @@ let package = Package(
             dependencies: ["CBLAS", "CZlib"],
             swiftSettings: tuning,
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
+        // Reinforcement-learning environments (Gymnasium's classic control); no dependency on the library.
+        .target(name: "Environments", swiftSettings: tuning),
+        // Reinforcement-learning agents (DQN, REINFORCE, PPO) on the library and the environments.
+        .target(
+            name: "Agents",
+            dependencies: ["DeepLearning", "Environments"]),
         // Open MPI (Debian libopenmpi-dev), for data-parallel training across processes and machines. Only
         // DistributedTraining and the deep tool use it: a package that imports DeepLearning alone builds without MPI.
         .systemLibrary(
@@ -58,14 +69,29 @@ let package = Package(
             dependencies: ["DeepLearning", "CMPI"]),
         .target(
             name: "Cases",
+            dependencies: ["DeepLearning", "Environments", "Agents"]),
+        // Programmer errors and their messages, for the exit tests in debug and (through `error-examples`)
+        // release builds.
+        .target(
+            name: "ErrorExamples",
             dependencies: ["DeepLearning"]),
         .executableTarget(
+            name: "error-examples",
+            dependencies: ["ErrorExamples"]),
+        .executableTarget(
             name: "deep",
-            dependencies: ["DeepLearning", "Cases", "DistributedTraining", "CBLAS",
+            dependencies: ["DeepLearning", "Environments", "Agents", "Cases", "DistributedTraining", "CBLAS",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
+            name: "EnvironmentsTests",
+            dependencies: ["Environments"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "AgentsTests",
+            dependencies: ["Agents", "DeepLearning", "Environments"]),
+        .testTarget(
             name: "DeepLearningTests",
-            dependencies: ["DeepLearning", "Cases", "DistributedTraining"],
+            dependencies: ["DeepLearning", "Cases", "DistributedTraining", "ErrorExamples"],
             exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

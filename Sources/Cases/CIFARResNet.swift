@@ -35,8 +35,9 @@ public enum CIFARResNet: PracticeCase {
         let report = try Report(info, options, columns: classifierColumns, plots: classifierPlots,
                                 header: describe(train, test, model, options) + ["augmentation: random crop 32 (padding 4), horizontal flip; label smoothing \(labelSmoothing)"])
         let normalizeTest = normalize(mean: mean, std: std)
+        try report.track(model, optimizer, loader: loader)  // saved each epoch; restored by --resume
         var evaluation: Evaluation!
-        for epoch in 1...options.epochs {
+        for epoch in report.firstEpoch...options.epochs {
             model.train()
             for (images, labels) in report.batches(of: loader, epoch: epoch) {
                 optimizer.learningRate = schedule(report.step)

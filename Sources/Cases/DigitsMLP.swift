@@ -36,10 +36,11 @@ public enum DigitsMLP: ClassifierPracticeCase {
         let schedule = CosineAnnealingLR(initial: options.learningRate, tMax: loader.count * options.epochs)
         let report = try Report(info, options, columns: classifierColumns, plots: classifierPlots,
                                 header: describe(train, test, model, options))
+        try report.track(model, optimizer, loader: loader)  // saved each epoch; restored by --resume
         var evaluation: Evaluation!
-        for epoch in 1...options.epochs {
+        for epoch in report.firstEpoch...options.epochs {
             for (x, labels) in report.batches(of: loader, epoch: epoch) {
-                optimizer.learningRate = schedule(report.step)
+                optimizer.lr = schedule(report.step)
                 let logits = model(x)
                 let loss = crossEntropy(logits, labels)
                 optimizer.zeroGrad()

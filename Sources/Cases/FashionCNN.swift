@@ -37,11 +37,12 @@ public enum FashionCNN: ClassifierPracticeCase {
         let schedule = CosineAnnealingLR(initial: options.learningRate, tMax: loader.count * options.epochs)
         let report = try Report(info, options, columns: classifierColumns, plots: classifierPlots,
                                 header: describe(train, test, model, options))
+        try report.track(model, optimizer, loader: loader)  // saved each epoch; restored by --resume
         var evaluation: Evaluation!
-        for epoch in 1...options.epochs {
+        for epoch in report.firstEpoch...options.epochs {
             model.train()  // batch norm uses the batch's statistics and updates its running ones
             for (images, labels) in report.batches(of: loader, epoch: epoch) {
-                optimizer.learningRate = schedule(report.step)
+                optimizer.lr = schedule(report.step)
                 let logits = model(images)
                 let loss = crossEntropy(logits, labels)
                 optimizer.zeroGrad()

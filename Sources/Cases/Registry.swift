@@ -4,9 +4,27 @@ import DeepLearning
 /// line here.
 public enum PracticeCases {
     public static let all: [any PracticeCase.Type] = [
-        MNISTMLP.self, MNISTCNN.self, FashionCNN.self, DigitsMLP.self,
-        CIFARResNet.self, ResNetDepth.self,
-        CharRNN.self, CharGRU.self, CharLSTM.self,
+        MNISTMLP.self,
+        MNISTCNN.self,
+        FashionCNN.self,
+        DigitsMLP.self,
+        CIFARResNet.self,
+        ResNetDepth.self,
+        MNISTGAN.self,
+        MNISTDCGAN.self,
+        CharRNN.self,
+        CharGRU.self,
+        CharLSTM.self,
+        CharTransformer.self,
+        CartPoleDQN.self,
+        CartPolePPO.self,
+        CartPolePG.self,
+        AcrobotDQN.self,
+        PendulumPPO.self,
+        BackpropByHand.self,
+        OptimizerComparison.self,
+        LossComparison.self,
+        BatchNormStudy.self,
     ]
 
     /// The case with this name.
@@ -15,6 +33,11 @@ public enum PracticeCases {
             throw CaseError("unknown case \(name); `deep list` shows the cases: \(all.map { $0.info.name }.joined(separator: ", "))")
         }
         return c
+    }
+
+    /// The generative case with this name (for `deep sample` and `deep eval`), or nil when it is another kind.
+    public static func generative(_ name: String) throws -> (any GenerativePracticeCase.Type)? {
+        try named(name) as? any GenerativePracticeCase.Type
     }
 
     /// The classifier case with this name (for `deep eval` and `deep summary`).

@@ -17,15 +17,18 @@ struct TrainingFlags: ParsableArguments {
     @Option(parsing: .unconditional, help: "Train on the first N examples (characters for text cases) only.") var limit: Int?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
     @Flag(help: "Print only the summary line.") var quiet = false
+    @Option(help: "Continue a run from its last checkpoint, e.g. runs/mnist-mlp/latest (same settings: ends as an uninterrupted run).") var resume: String?
     @Option(name: .customLong("seq-length"), parsing: .unconditional, help: "Sequence cases: truncated-BPTT window / context, in characters.") var sequenceLength: Int?
     @Option(parsing: .unconditional, help: "Sequence cases: hidden size.") var hidden: Int?
     @Option(parsing: .unconditional, help: "Sequence cases: stacked layers.") var layers: Int?
+    @Option(parsing: .unconditional, help: "Reinforcement-learning cases: environment steps of training.") var steps: Int?
 
     /// The case's defaults with the given flags applied; refuses a flag the case does not read and any value
     /// no run can use, before any work is done.
     func options(for info: CaseInfo) throws -> TrainOptions {
         let given: [(TrainOptions.Extra, Bool)] = [(.sequenceLength, sequenceLength != nil), (.hidden, hidden != nil),
-                                                   (.layers, layers != nil), (.dataDir, dataDir != nil)]
+                                                   (.layers, layers != nil), (.dataDir, dataDir != nil),
+                                                   (.steps, steps != nil)]
         for (extra, isGiven) in given where isGiven && !info.extras.contains(extra) {
             let users = PracticeCases.all.filter { $0.info.extras.contains(extra) }.map { $0.info.name }
             throw CaseError("--\(extra.rawValue) does not apply to \(info.name)" + (users.isEmpty ? "" : "; it applies to \(users.joined(separator: ", "))"))
@@ -39,7 +42,9 @@ struct TrainingFlags: ParsableArguments {
         if let sequenceLength { o.sequenceLength = sequenceLength }
         if let hidden { o.hiddenSize = hidden }
         if let layers { o.layers = layers }
+        if let steps { o.steps = steps }
         (o.seed, o.dataDirectory, o.outputDirectory, o.limit, o.quiet) = (seed, dataDir, out, limit, quiet)
+        o.resumeFrom = resume
         try o.validate()
         if let threads {
             guard threads >= 1 else { throw CaseError("--threads must be at least 1, got \(threads)") }
@@ -85,27 +90,46 @@ func defaultsLine(_ info: CaseInfo) -> String {
 }
 
 struct Sample: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Generate text with a trained character model.")
-    @Argument(help: "char-lstm, char-gru or char-rnn.") var name: String
-    @Option(help: "The model.safetensors (default runs/<case>/latest/model.safetensors).") var checkpoint: String?
+    static let configuration = CommandConfiguration(
+        abstract: "Generate text with a trained character model, or a grid of 64 digits with a trained GAN.")
+    @Argument(help: "char-lstm, char-gru, char-rnn, char-transformer, mnist-gan or mnist-dcgan.") var name: String
+    @Option(help: "The model.safetensors (default runs/<case>/latest/model.safetensors, or generator.safetensors for a GAN).") var checkpoint: String?
+    @Option(help: "GANs: the PNG file of the 8 × 8 grid.") var out: String = "grid.png"
     @Option(help: "Text to start from.") var prompt: String = "ROMEO:"
     @Option(parsing: .unconditional, help: "Characters to generate.") var length: Int = 500
     @Option(parsing: .unconditional, help: "Softmax temperature: below 1 is more conservative, above 1 more surprising.") var temperature: Float = 0.8
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Hidden size the model was trained with.") var hidden: Int?
-    @Option(parsing: .unconditional, help: "Recurrent layers the model was trained with.") var layers: Int?
+    @Option(parsing: .unconditional, help: "Recurrent or Transformer layers the model was trained with.") var layers: Int?
+    @Option(name: .customLong("seq-length"), parsing: .unconditional, help: "char-transformer: the context it was trained with.") var seqLength: Int?
 
     func run() throws {
         try reportingErrors {
-            guard let kind = CharRecurrent.Kind.allCases.first(where: { $0.caseName == name }) else {
-                throw CaseError("unknown character case \(name); choose char-lstm, char-gru or char-rnn")
+            if let gan = try PracticeCases.generative(name) {
+                let generator = gan.makeGenerator()
+                let path = checkpoint ?? Report.latestRun(of: name) + "/generator.safetensors"
+                try generator.load(from: path)
+                try gan.writeSampleGrid(generator, seed: seed, toPath: out)
+                print("\(name): 64 samples of \(path) with seed \(seed) — wrote \(out)")
+                return
             }
             guard length >= 0, temperature > 0 else { throw CaseError("--length must be ≥ 0 and --temperature > 0") }
+            let file = checkpoint ?? Report.latestRun(of: name) + "/model.safetensors"
+            if name == CharTransformer.info.name {
+                var o = CharTransformer.defaults
+                if let hidden { o.hiddenSize = hidden }
+                if let layers { o.layers = layers }
+                if let seqLength { o.sequenceLength = seqLength }
+                print(try CharTransformer.sample(checkpoint: file, prompt: prompt, length: length, temperature: temperature, seed: seed, options: o))
+                return
+            }
+            guard let kind = CharRecurrent.Kind.allCases.first(where: { $0.caseName == name }) else {
+                throw CaseError("unknown sampling case \(name); choose char-lstm, char-gru, char-rnn, char-transformer, mnist-gan or mnist-dcgan")
+            }
             var o = CharRecurrent.defaults
             if let hidden { o.hiddenSize = hidden }
             if let layers { o.layers = layers }
-            print(try CharRecurrent.sample(kind, checkpoint: checkpoint ?? Report.latestRun(of: name) + "/model.safetensors", prompt: prompt,
-                                           length: length, temperature: temperature, seed: seed, options: o))
+            print(try CharRecurrent.sample(kind, checkpoint: file, prompt: prompt, length: length, temperature: temperature, seed: seed, options: o))
         }
     }
 }
@@ -119,13 +143,26 @@ struct Demo: ParsableCommand {
 }
 
 struct Eval: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Test accuracy and confusion matrix of a classifier checkpoint.")
-    @Argument(help: "The case, e.g. mnist-cnn.") var name: String
-    @Option(help: "A model.safetensors written by `deep train` (default runs/<case>/latest/model.safetensors).") var checkpoint: String?
+    static let configuration = CommandConfiguration(
+        abstract: "Test accuracy and confusion matrix of a classifier checkpoint, or the sample scores of a GAN's generator.")
+    @Argument(help: "The case, e.g. mnist-cnn or mnist-dcgan.") var name: String
+    @Option(help: "A model.safetensors written by `deep train` (default runs/<case>/latest/model.safetensors, or generator.safetensors for a GAN).") var checkpoint: String?
+    @Option(help: "GANs: random seed of the 10,000 scored samples.") var seed: UInt64 = 1
     @Option(name: .customLong("data-dir"), help: "Folder with data files that are not bundled.") var dataDir: String?
 
     func run() throws {
         try reportingErrors {
+            if let gan = try PracticeCases.generative(name) {
+                let generator = gan.makeGenerator()
+                let path = checkpoint ?? Report.latestRun(of: name) + "/generator.safetensors"
+                try generator.load(from: path)
+                let scorer = try MNISTSampleScorer()
+                let (reference, own) = try scorer.testSetStatistics()
+                print("\(name): \(path)")
+                print("samples:             \(gan.score(generator, scorer: scorer, reference: reference, seed: seed))")
+                print("MNIST test set:      \(own)  (the reference; IS at most 10)")
+                return
+            }
             let c = try PracticeCases.classifier(name)
             let model = c.makeModel()
             let path = checkpoint ?? Report.latestRun(of: name) + "/model.safetensors"
@@ -149,7 +186,7 @@ struct Summary: ParsableCommand {
         try reportingErrors {
             let c = try PracticeCases.classifier(name)
             print("\(name): \(c.info.idea)")
-            print(summaryTable(c.makeModel(), inputShape: c.inputShape))
+            print(summary(c.makeModel(), inputShape: [1] + c.inputShape))
         }
     }
 }

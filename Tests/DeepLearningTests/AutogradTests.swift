@@ -162,4 +162,40 @@ import Testing
         let expected = Float(Foundation.pow(Double(Float(1.00004)), 25_000))
         expectClose(x.grad, Tensor([expected, expected]), rtol: 1e-3, "chain")
     }
+
+    /// `backward(retainGraph: true)` keeps the graph: a second pass adds the same gradients again (the
+    /// error without it is an exit test, ErrorExample "backward-twice").
+    @Test func retainGraphAllowsASecondBackward() {
+        let x = Tensor([1, 2, 3]).requiringGrad()
+        let loss = (x * x).exp().sum()
+        loss.backward(retainGraph: true)
+        let first = x.grad!
+        loss.backward()
+        expectClose(x.grad, first * 2, "two passes")
+    }
+
+    /// After a backward pass the graph's saved tensors are freed (the loss may live on, its memory does not).
+    @Test func backwardFreesTheSavedTensors() {
+        let a = Tensor.randn([4], seed: 0).requiringGrad()
+        weak var saved: Storage?
+        let loss: Tensor = {
+            let b = Tensor.randn([4], seed: 1)  // saved by the product's backward rule only
+            saved = b.storage
+            return (a * b).sum()
+        }()
+        #expect(saved != nil)
+        loss.backward()
+        #expect(saved == nil, "the product's saved input outlived backward")
+        #expect(a.grad != nil && loss.requiresGrad)
+    }
+
+    /// A graph that shares a part with a graph already backpropagated through (h below) cannot reach the
+    /// freed part, but the parts of its own still work: here the second loss uses h only through a detached copy.
+    @Test func aNewGraphOverAFreshForwardPassWorksAfterBackward() {
+        let x = Tensor([1, 2]).requiringGrad()
+        let h = x * 3
+        (h * h).sum().backward()
+        (h.detached() * x).sum().backward()
+        #expect(x.grad?.scalars == [18 + 3, 36 + 6])
+    }
 }

@@ -31,7 +31,7 @@ import Testing
         let again = evaluate(model, on: test, classes: 10, transform: DigitsMLP.transform)
         #expect(abs(again.accuracy - lastAccuracy) < 1e-5)
         #expect(again.confusion.flatMap { $0 }.reduce(0, +) == test.count)
-        #expect(summaryTable(model, inputShape: DigitsMLP.inputShape).contains("total"))
+        #expect(DeepLearning.summary(model, inputShape: [1] + DigitsMLP.inputShape).totalParameters == model.parameterCount)
         // A second run never overwrites the first: it gets the next number and `latest` follows it.
         options.epochs = 1
         try DigitsMLP.train(options)

@@ -40,6 +40,6 @@ import Testing
             _ = Embedding(4, 3)(Tensor([0, 4]))
         }
         let text = result.map { String(decoding: $0.standardErrorContent, as: UTF8.self) } ?? ""
-        #expect(text.contains("Embedding(4, 3): index 4.0"), "\(text)")
+        #expect(text.contains("Embedding(4, 3): index 4 at position [1] of indices of shape [2] is out of range 0..<4"), "\(text)")
     }
 }

@@ -55,7 +55,7 @@ import Testing
         let after = c.values["after"] as! [[Any]]
         for s in range {
             for (p, g) in zip(optimizer.parameters, gradients(step: s)) { p.grad = g }
-            optimizer.learningRate = Float(c.number("lr") * factors[s])
+            optimizer.lr = Float(c.number("lr") * factors[s])
             optimizer.step()
             guard check else { continue }
             for (i, p) in optimizer.parameters.enumerated() {
@@ -102,7 +102,7 @@ import Testing
         let copies = original.parameters.map { Tensor(copying: $0).requiringGrad() }
         let resumed = Self.makeOptimizer(c, copies)
         try resumed.loadStateDict(loaded)
-        #expect(resumed.stepCount == 3 && resumed.learningRate == original.learningRate)
+        #expect(resumed.stepCount == 3 && resumed.lr == original.lr)
         Self.run(original, c, steps: 3..<Self.stepCount)
         Self.run(resumed, c, steps: 3..<Self.stepCount)
         for (a, b) in zip(original.parameters, resumed.parameters) { #expect(a.scalars == b.scalars, "\(name)") }

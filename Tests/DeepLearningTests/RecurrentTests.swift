@@ -131,7 +131,7 @@ import Testing
     }
 
     /// The backward pass overwrites the saved gate activations with their gradients; a second backward
-    /// through the same graph must recompute them and add the same gradients again.
+    /// through the same graph (kept by `retainGraph: true`) must recompute them and add the same gradients again.
     @Test(arguments: [RecurrentKind.rnnTanh, .lstm, .gru])
     func secondBackwardThroughTheSameGraphAddsTheSameGradients(_ kind: RecurrentKind) {
         let (n, i, h) = (3, 5, 20), g = kind.gateCount * h
@@ -140,7 +140,7 @@ import Testing
         let pass = Tensor.recurrence(kind, input: x, h0: nil, c0: nil, weightIh: wih, weightHh: whh, biasIh: nil, biasHh: nil,
                                      reverse: false)
         let loss = (Self.outputs(of: pass, kind) * Tensor.randn([kind == .lstm ? 6 * n * h : 5 * n * h], seed: 4)).sum()
-        loss.backward()
+        loss.backward(retainGraph: true)
         let first = [x.grad!, wih.grad!, whh.grad!].map { $0 * 2 }
         loss.backward()
         for (twice, expected) in zip([x.grad!, wih.grad!, whh.grad!], first) {
@@ -215,8 +215,8 @@ import Testing
         #expect(LSTM(3, 2, bias: false).namedParameters().map(\.0) == ["weight_ih_l0", "weight_hh_l0"])
         #expect(LSTMCell(3, 2).namedParameters().map(\.1.shape) == [[8, 3], [8, 2], [8], [8]])
         #expect(RNNCell(3, 2, bias: false).namedParameters().map(\.0) == ["weight_ih", "weight_hh"])
-        #expect("\(LSTM(32, 64, numLayers: 2, batchFirst: true))" == "LSTM(inputSize: 32, hiddenSize: 64, numLayers: 2, batchFirst: true)")
-        #expect("\(RNN(3, 4, nonlinearity: .relu))" == "RNN(inputSize: 3, hiddenSize: 4, nonlinearity: .relu)")
+        #expect("\(LSTM(32, 64, numLayers: 2, batchFirst: true))" == "LSTM(32, 64, num_layers=2, batch_first=True)")
+        #expect("\(RNN(3, 4, nonlinearity: .relu))" == "RNN(3, 4)")
         #expect(RNN(3, 4, nonlinearity: .relu).nonlinearity == .relu)
     }
 
@@ -261,7 +261,7 @@ import Testing
             _ = lstm(Tensor.zeros([50, 4, 16]))
         }
         let text = result.map { String(decoding: $0.standardErrorContent, as: UTF8.self) } ?? ""
-        #expect(text.contains("LSTM(inputSize: 32, hiddenSize: 64): input of shape [50, 4, 16] has 16 features, expected 32"), "\(text)")
+        #expect(text.contains("LSTM(32, 64): input of shape [50, 4, 16] has 16 features, expected 32"), "\(text)")
     }
 
     @Test func wrongStateShapeStops() async {
@@ -269,18 +269,18 @@ import Testing
             _ = GRUCell(3, 4)(Tensor.zeros([2, 3]), Tensor.zeros([3, 4]))
         }
         let text = result.map { String(decoding: $0.standardErrorContent, as: UTF8.self) } ?? ""
-        #expect(text.contains("GRUCell(inputSize: 3, hiddenSize: 4): hidden state of shape [3, 4]"), "\(text)")
+        #expect(text.contains("GRUCell(3, 4): hidden state of shape [3, 4]"), "\(text)")
     }
 }
 
 @Suite struct GateActivationTests {
-    /// The gate kernels' σ and tanh against double precision, over the whole range (relative error).
+    /// SIMDMath's σ and tanh (the gate kernels use them) against double precision, over the whole range (relative error).
     @Test func sigmoidAndTanhAreAccurate() {
         var worst = (sigmoid: 0.0, tanh: 0.0)
         var x: Float = -100
         while x < 100 {
-            let v = Gates.V((0..<Gates.V.scalarCount).map { x + Float($0) * 1e-3 })
-            let s = Gates.sigmoid(v), t = Gates.tanh(v)
+            let v = SIMDMath.V((0..<SIMDMath.V.scalarCount).map { x + Float($0) * 1e-3 })
+            let s = SIMDMath.sigmoid(v), t = SIMDMath.tanh(v)
             for i in v.indices {
                 let d = Double(v[i])
                 let es = 1 / (1 + Foundation.exp(-d)), et = Foundation.tanh(d)
@@ -291,9 +291,9 @@ import Testing
             x = x.magnitude < 1 ? x + 0.0137 : x + 0.173
         }
         #expect(worst.sigmoid < 5e-7 && worst.tanh < 5e-7, "worst relative errors \(worst)")
-        let tiny = Gates.tanh(Gates.V(repeating: 1e-6)), zero = Gates.tanh(Gates.V(repeating: -0.0))
+        let tiny = SIMDMath.tanh(SIMDMath.V(repeating: 1e-6)), zero = SIMDMath.tanh(SIMDMath.V(repeating: -0.0))
         #expect(Swift.abs(tiny[0] - 1e-6) < 1e-12 && zero[0] == 0 && zero[0].sign == .minus)
-        let extremes = Gates.sigmoid(Gates.V([-1000, -80, 80, 1000, .infinity, -.infinity, 0, 1] + Array(repeating: 0, count: Gates.V.scalarCount - 8)))
+        let extremes = SIMDMath.sigmoid(SIMDMath.V([-1000, -80, 80, 1000, .infinity, -.infinity, 0, 1] + Array(repeating: 0, count: SIMDMath.V.scalarCount - 8)))
         #expect(extremes[0] < 1e-34 && extremes[3] == 1 && extremes[4] == 1 && extremes[5] < 1e-34 && extremes[6] == 0.5)
     }
 }

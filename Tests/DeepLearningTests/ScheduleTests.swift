@@ -26,7 +26,7 @@ import Testing
         let sgd = SGD([p], lr: 1)
         let schedule = StepLR(initial: 0.5, stepSize: 1, gamma: 0.5)
         for t in 0..<3 {
-            sgd.learningRate = schedule(t)
+            sgd.lr = schedule(t)
             p.grad = Tensor([1])
             sgd.step()
         }

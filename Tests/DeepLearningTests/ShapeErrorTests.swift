@@ -1,8 +1,12 @@
+import Foundation
 import Testing
+import ErrorExamples
 @testable import DeepLearning
 
-/// A shape mismatch stops the program with a message that names the op and both shapes. Each case runs in
-/// a child process (a Swift Testing exit test) whose standard error is checked.
+/// A programmer error (a shape mismatch, an index out of range, a second backward) stops the program with
+/// a message that names the op and the shapes. Each example of `ErrorExample.all` runs in a child process
+/// (a Swift Testing exit test) whose standard error is checked; `releaseBuild` checks the same messages
+/// printed by the release-built `error-examples` executable, where Swift's `precondition` would print none.
 @Suite struct ShapeErrorTests {
     /// Expects the captured standard error to contain `message`.
     static func expectMessage(_ result: ExitTest.Result?, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -10,73 +14,35 @@ import Testing
         #expect(stderr.contains(message), "expected \"\(message)\" in: \(stderr)", sourceLocation: sourceLocation)
     }
 
-    @Test func matmulInnerDimensions() async {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = Tensor.zeros([2, 3]).matmul(Tensor.zeros([4, 5]))
+    @Test(arguments: ErrorExample.all.map(\.name))
+    func debugBuild(_ name: String) async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { [name] in
+            ErrorExample.named(name)!.trigger()
         }
-        Self.expectMessage(result, "matmul: [2, 3] × [4, 5]: inner dimensions 3 and 4 differ")
+        Self.expectMessage(result, ErrorExample.named(name)!.message)
     }
 
-    @Test func matmulBatchDimensions() async {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = Tensor.zeros([2, 3, 4]).matmul(Tensor.zeros([3, 4, 5]))
-        }
-        Self.expectMessage(result, "matmul: shapes [2] and [3] cannot be broadcast together")
-    }
+    /// `.build/release/error-examples`, built by `make test` (`swift build -c release --product error-examples`).
+    static let releaseExecutable = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".build/release/error-examples").path
 
-    @Test func matmulVectorLengths() async {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = Tensor.zeros([3]).matmul(Tensor.zeros([4]))
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: releaseExecutable),
+                   "no release build of error-examples: run `swift build -c release --product error-examples` (make test does)"))
+    func releaseBuild() throws {
+        for example in ErrorExample.all {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.releaseExecutable)
+            process.arguments = [example.name]
+            // No backtrace: the message is what is checked, and symbolicating takes most of a second.
+            process.environment = ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus != 0 || process.terminationReason == .uncaughtSignal, "\(example.name) exited normally")
+            #expect(stderr.contains(example.message), "\(example.name): expected \"\(example.message)\" in: \(stderr)")
         }
-        Self.expectMessage(result, "matmul: [3] × [4]: lengths 3 and 4 differ")
-    }
-
-    @Test func broadcastingAdd() async {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = Tensor.zeros([2, 3]) + Tensor.zeros([4])
-        }
-        Self.expectMessage(result, "add: shapes [2, 3] and [4] cannot be broadcast together")
-    }
-
-    @Test func broadcastingMul() async {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = Tensor.zeros([2, 1, 3]) * Tensor.zeros([4, 2])
-        }
-        Self.expectMessage(result, "mul: shapes [2, 1, 3] and [4, 2] cannot be broadcast together")
-    }
-
-    @Test func reshape() async {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = Tensor.zeros([2, 3]).reshaped(to: [4, 2])
-        }
-        Self.expectMessage(result, "reshaped(to:): cannot reshape [2, 3] (6 elements) to [4, 2]")
-    }
-
-    @Test func reshapeWithInferredDimension() async {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = Tensor.zeros([2, 3]).reshaped(to: [4, -1])
-        }
-        Self.expectMessage(result, "reshaped(to:): cannot reshape [2, 3] to [4, -1]")
-    }
-
-    @Test func concatenated() async {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = Tensor.concatenated([Tensor.zeros([2, 3]), Tensor.zeros([2, 4])], alongAxis: 0)
-        }
-        Self.expectMessage(result, "concatenated: shapes [[2, 3], [2, 4]] differ outside axis 0")
-    }
-
-    @Test func linearWithTheWrongFeatureSize() async {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = Linear(4, 3)(Tensor.zeros([2, 5]))
-        }
-        Self.expectMessage(result, "Linear(4, 3): input of shape [2, 5] has 5 features, expected 4")
-    }
-
-    @Test func backwardOfANonScalarNeedsAGradient() async {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            (Tensor.ones([2, 3]).requiringGrad() * 2).backward()
-        }
-        Self.expectMessage(result, "backward: a tensor of shape [2, 3] needs an explicit gradient")
     }
 }

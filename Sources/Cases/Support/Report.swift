@@ -11,10 +11,16 @@ import Foundation
 /// them (so a run killed at any moment leaves a consistent directory). With `quiet` it prints only the
 /// summary line.
 ///
+/// With ``track(_:_:loader:)`` each epoch's end also writes `checkpoint.safetensors` (model, optimizer state,
+/// and in its metadata the step, the epoch, the data order's position, the random generator and the metrics
+/// so far), and `deep train <case> --resume runs/<case>/latest` restores all of it: the loop starts at
+/// ``firstEpoch`` and ends bit-identical to a run that was never interrupted.
+///
 /// ```swift
 /// let report = try Report(about, options, columns: ["epoch", "train_loss", "test_loss"],
 ///                         plots: [.init("loss.png", "cross-entropy", ["train_loss", "test_loss"])])
-/// for epoch in 1...options.epochs {
+/// try report.track(model, optimizer, loader: loader)   // saved each epoch, restored by --resume
+/// for epoch in report.firstEpoch...options.epochs {
 ///     for (x, y) in report.batches(of: loader, epoch: epoch) {
 ///         let loss = crossEntropy(model(x), y)
 ///         optimizer.zeroGrad(); loss.backward(); optimizer.step()
@@ -42,18 +48,34 @@ public final class Report {
     let start = Date()
 
     /// Batches reported so far in the whole run (the global step, e.g. for a learning-rate schedule).
-    public private(set) var step = 0
+    public internal(set) var step = 0
     /// The epoch whose batches are being reported.
     public private(set) var epoch = 0
     var bar: ProgressBar?
     var sums: [(String, Double)] = []
     var samples = 0
     var lastFiniteLoss = Float.nan
+    /// What ``track(_:_:loader:)`` registered, saved in `checkpoint.safetensors` at each epoch's end.
+    var tracked: (model: Module, optimizer: Optimizer, loader: DataLoader?)?
+    /// The first epoch of the training loop: 1, or the one after the checkpoint a resumed run starts from.
+    public internal(set) var firstEpoch = 1
+    /// The checkpoint of the run being resumed (`--resume`), read before this run's directory took `latest`.
+    var resumed: (directory: String, contents: SafeTensors.Contents, state: ResumeState)?
+    /// Seconds the resumed run had trained before.
+    var secondsBefore = 0.0
 
     /// Opens a new run directory for the case and prints its header (the case's idea and data, and `lines`).
     /// `columns` are the metrics written per epoch; the first is the x axis of the plots ("epoch").
     public init(_ info: CaseInfo, _ options: TrainOptions, columns: [String], plots: [Plot], header lines: [String] = []) throws {
         (self.info, self.options, self.columns, self.plots) = (info, options, columns, plots)
+        if let from = options.resumeFrom {
+            // Read (and refused, if it must be) before this run's directory exists and takes `latest`.
+            let checkpoint = try Report.readCheckpoint(of: info.name, in: from, columns: columns)
+            guard checkpoint.state.epoch < options.epochs else {
+                throw CaseError("--resume \(from): that run has finished its \(checkpoint.state.epoch) epochs; give a larger --epochs to train on")
+            }
+            resumed = checkpoint
+        }
         // Under mpirun only rank 0 prints and writes; the other ranks train silently.
         directory = options.isMainProcess ? try Report.newRunDirectory(for: info.name, in: options.outputDirectory) : ""
         say("\(info.name): \(info.idea)")
@@ -62,6 +84,7 @@ public final class Report {
             say("data-parallel: \(group.worldSize) processes × batch \(options.batchSize) = batch \(group.worldSize * options.batchSize) per step")
         }
         say("run directory: \(directory)")
+        if let resumed { say("resuming \(resumed.directory) after epoch \(resumed.state.epoch)") }
     }
 
     /// Prints `line` unless the run is quiet.
@@ -75,7 +98,7 @@ public final class Report {
     public func path(_ file: String) -> String { directory + "/" + file }
 
     /// Seconds since the report was opened.
-    public var elapsed: Double { Date().timeIntervalSince(start) }
+    public var elapsed: Double { secondsBefore + Date().timeIntervalSince(start) }
 
     /// The batches of one epoch, with a progress bar that `batch(…)` advances.
     public func batches<S: Sequence>(of sequence: S, count: Int, epoch: Int) -> S {
@@ -126,13 +149,14 @@ public final class Report {
     /// `metrics.csv` and the plots, and prints the epoch line.
     public func endEpoch(_ values: [String: Double], saving modules: [(Module, String)]) throws {
         guard options.isMainProcess else { return }
-        for (module, file) in modules { try module.save(to: path(file)) }
         var row: [String: Double] = ["epoch": Double(epoch), "seconds": elapsed]
         for (name, _) in sums { row["train_" + name] = mean(name) }
         row.merge(values) { $1 }
         let missing = columns.filter { row[$0] == nil }
         require(missing.isEmpty, "Report.endEpoch: no value for the columns \(missing)")
         rows.append(columns.map { row[$0]! })
+        for (module, file) in modules { try module.save(to: path(file)) }
+        try writeCheckpoint()
         var csv = columns.joined(separator: ",") + "\n"
         for r in rows { csv += r.map { String(format: "%.6g", $0) }.joined(separator: ",") + "\n" }
         try csv.write(toFile: path("metrics.csv"), atomically: true, encoding: .utf8)
@@ -143,6 +167,7 @@ public final class Report {
         }
         say("epoch \(epoch): " + columns.dropFirst().map { $0 == "seconds" ? String(format: "%.1fs", row[$0]!) : "\($0) \(Report.format(row[$0]!))" }
             .joined(separator: " | "))
+        if epoch == options.stopAfterEpoch { throw CaseError("\(info.name): stopped after epoch \(epoch) (stopAfterEpoch)") }
     }
 
     /// Ends an epoch saving one module as `model.safetensors` (see ``endEpoch(_:saving:)``).
@@ -165,7 +190,8 @@ public final class Report {
     }
 
     static func format(_ v: Double) -> String {
-        v == v.rounded() && abs(v) < 1e6 ? String(Int(v)) : String(format: abs(v) >= 100 ? "%.1f" : "%.4f", v)
+        if v != 0 && Swift.abs(v) < 1e-3 { return String(format: "%.2e", v) }
+        return v == v.rounded() && abs(v) < 1e6 ? String(Int(v)) : String(format: abs(v) >= 100 ? "%.1f" : "%.4f", v)
     }
 
     /// Creates `<root>/<case>/<n>` with n one more than the largest run number there, and points

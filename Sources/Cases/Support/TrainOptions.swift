@@ -18,19 +18,26 @@ public struct TrainOptions: Sendable {
     public var limit: Int?
     /// Print only the summary line.
     public var quiet = false
+    /// A run directory (or `runs/<case>/latest`) whose checkpoint this run continues (`--resume`).
+    public var resumeFrom: String?
+    /// Stops the run (with an error) after this epoch's checkpoint, as if it had been interrupted: for the
+    /// tests of `--resume`.
+    var stopAfterEpoch: Int?
     /// Sequence models: the truncated-BPTT window (or context length), in tokens.
     public var sequenceLength = 100
     /// Sequence models: hidden (model) width.
     public var hiddenSize = 256
     /// Sequence models: stacked layers.
     public var layers = 2
+    /// Reinforcement-learning cases: environment steps of training (nil: the case's default).
+    public var steps: Int?
     /// The processes of a data-parallel run (set by `deep` under `mpirun`); nil for one process.
     /// ``batchSize`` is then each process's share of the global batch.
     public var processGroup: (any ProcessGroup)?
 
     /// The options only some cases read.
     public enum Extra: String, CaseIterable, Sendable {
-        case sequenceLength = "seq-length", hidden, layers, dataDir = "data-dir"
+        case sequenceLength = "seq-length", hidden, layers, dataDir = "data-dir", steps
     }
 
     public init(epochs: Int, batchSize: Int, learningRate: Float, optimizer: String, weightDecay: Float = 0) {
@@ -53,6 +60,11 @@ public struct TrainOptions: Sendable {
         try check(sequenceLength >= 1, "--seq-length must be at least 1, got \(sequenceLength)")
         try check(hiddenSize >= 1, "--hidden must be at least 1, got \(hiddenSize)")
         try check(layers >= 1, "--layers must be at least 1, got \(layers)")
+        try check(steps.map { $0 >= epochs } ?? true, "--steps must be at least the number of epochs (\(epochs)), got \(steps ?? 0)")
+        if let resumeFrom {
+            try check(FileManager.default.fileExists(atPath: resumeFrom + "/checkpoint.safetensors"),
+                      "--resume \(resumeFrom): no checkpoint.safetensors there (a run writes one at the end of each epoch)")
+        }
         if let dataDirectory {
             var isDirectory: ObjCBool = false
             try check(FileManager.default.fileExists(atPath: dataDirectory, isDirectory: &isDirectory) && isDirectory.boolValue,

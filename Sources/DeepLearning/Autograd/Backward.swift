@@ -6,7 +6,13 @@ extension Tensor {
     /// gradients of all its consumers have been summed (the multivariate chain rule). Without an argument
     /// the tensor must hold one element and the seed gradient is 1; otherwise `gradient` has this tensor's
     /// shape (a vector–Jacobian product).
-    public func backward(_ gradient: Tensor? = nil) {
+    ///
+    /// After the pass each op's node of the graph drops its backward rule and the tensors that rule saved
+    /// (memory goes back as soon as the pass ends, as PyTorch's), so a second backward through any part of
+    /// the same graph stops with an error, unless the first pass was `backward(retainGraph: true)`, which
+    /// keeps the graph for another pass (as `loss.backward(retain_graph=True)`). Gradients then accumulate
+    /// into the leaves once per pass.
+    public func backward(_ gradient: Tensor? = nil, retainGraph: Bool = false) {
         guard let root = node else {
             failure("backward: tensor of shape \(shape) does not require grad (no leaf of its graph called requiringGrad())")
         }
@@ -22,6 +28,13 @@ extension Tensor {
             let order = GradNode.topologicalOrder(from: root)
             root.accumulate(&seed)
             for n in order.reversed() {
+                if n.isReleased && n.grad != nil {
+                    n.grad = nil
+                    failure("backward: a second backward through the graph of \(n.op) (shape \(n.shape)), whose saved "
+                        + "tensors the first backward freed; call backward(retainGraph: true) the first time to keep "
+                        + "the graph, or recompute the forward pass")
+                }
+                defer { if !retainGraph { n.release() } }
                 // A leaf comes after every op that uses it: its gradient of this backward is complete.
                 if n.isLeaf, let accumulated = n.grad {
                     for hook in n.postAccumulateGradHooks { hook(accumulated) }

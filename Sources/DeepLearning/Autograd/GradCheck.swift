@@ -6,6 +6,7 @@ public struct GradCheckResult: CustomStringConvertible {
     public let worst: (input: Int, element: Int, analytic: Float, numeric: Float)
     /// True when every element is within tolerance.
     public var passed: Bool { worstRatio <= 1 }
+    /// One line: passed or FAILED, with the worst element's input, index, analytic and numeric values.
     public var description: String {
         "gradcheck \(passed ? "passed" : "FAILED"): input \(worst.input) element \(worst.element): analytic \(worst.analytic), numeric \(worst.numeric)"
     }

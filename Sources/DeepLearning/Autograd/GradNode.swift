@@ -15,6 +15,9 @@ public final class GradNode {
     let shape: [Int]
     /// For a leaf: the accumulated gradient. For an op's node: the gradient while backward runs.
     var grad: Tensor?
+    /// True once a backward pass without `retainGraph` has gone through this op's node and dropped its
+    /// backward rule (and the tensors the rule had saved); a second pass through it is an error.
+    private(set) var isReleased = false
     /// For a leaf: called by backward once this backward's gradient has been added into `grad`.
     var postAccumulateGradHooks: [(Tensor) -> Void] = []
 
@@ -43,7 +46,16 @@ public final class GradNode {
         }
     }
 
-    var isLeaf: Bool { backwardFn == nil }
+    var isLeaf: Bool { backwardFn == nil && !isReleased }
+
+    /// Drops the backward rule and the links to the inputs, freeing what the rule saved (activations,
+    /// masks, inputs of products), as PyTorch frees a graph's saved tensors after `backward()`.
+    func release() {
+        guard backwardFn != nil else { return }
+        backwardFn = nil
+        inputs = []
+        isReleased = true
+    }
 
     /// Adds `g` into `grad`, checking its shape. A leaf's first gradient is taken over when `g` holds the
     /// only reference to its buffer and copied otherwise (as PyTorch's AccumulateGrad), so a leaf's `grad`

@@ -66,6 +66,42 @@ public struct CSVTable: Sendable, Equatable {
     }
 }
 
+extension CSVTable {
+    /// The index of the column whose header cell is `name`.
+    /// - Throws: `DataError.corrupt` naming the columns there are, when the table has no header or no such column.
+    public func columnIndex(_ name: String, path: String = "CSV table") throws -> Int {
+        guard let header, let i = header.firstIndex(of: name) else {
+            throw DataError.corrupt(path: path, offset: nil, reason: "no column \"\(name)\" among \(header ?? [])")
+        }
+        return i
+    }
+
+    /// The given columns (negative counts from the end) as a tensor [rows, columns.count].
+    public func tensor(columns: [Int]) -> Tensor {
+        let columns = columns.map { c -> Int in
+            let j = c < 0 ? c + columnCount : c
+            require(j >= 0 && j < columnCount, "CSVTable.tensor(columns:): column \(c) out of range for \(columnCount) columns")
+            return j
+        }
+        return Tensor(rows.flatMap { row in columns.map { row[$0] } }, shape: [rows.count, columns.count])
+    }
+
+    /// Features and labels for training, as `TensorDataset(inputs: table[:, features], labels: table[:, label])`:
+    /// inputs [rows, features.count] (every column but the label's when `features` is nil) and labels [rows]
+    /// (class indices as Floats, or regression targets). Negative column numbers count from the end.
+    public func dataset(features: [Int]? = nil, label: Int) -> TensorDataset {
+        let l = label < 0 ? label + columnCount : label
+        let f = features ?? (0..<columnCount).filter { $0 != l }
+        return TensorDataset(inputs: tensor(columns: f), labels: tensor(columns: [label]).reshaped(to: [rows.count]))
+    }
+
+    /// ``dataset(features:label:)`` with columns named by the header: `dataset(features: ["sepal_length",
+    /// "petal_width"], label: "species")`. Throws when a name is not in the header.
+    public func dataset(features: [String]? = nil, label: String) throws -> TensorDataset {
+        try dataset(features: features?.map { try columnIndex($0) }, label: columnIndex(label))
+    }
+}
+
 /// The cell without surrounding spaces, tabs or a trailing carriage return.
 private func trimmed(_ cell: Substring) -> Substring {
     let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }

@@ -17,11 +17,17 @@ import Foundation
 /// for (images, labels) in DataLoader(train, batchSize: 128, shuffle: true, seed: 0, augmentation: augment) { … }
 /// ```
 public final class DataLoader: Sequence {
+    /// The examples this loader batches.
     public let dataset: any Dataset
+    /// Examples per batch (the last batch may be smaller unless `dropLast`).
     public let batchSize: Int
+    /// Whether each pass visits the examples in a fresh random order (seeded by `seed` and the pass number).
     public let shuffle: Bool
+    /// Whether a last, incomplete batch is left out (PyTorch's `drop_last`).
     public let dropLast: Bool
+    /// The seed of the shuffling: pass e shuffles with a generator seeded from `seed` and e.
     public let seed: UInt64
+    /// Applied to each batch of inputs [B, ...] (normalisation, augmentation); nil: none.
     public let transform: ((Tensor) -> Tensor)?
     /// The order of each pass when given (a ``DistributedSampler`` in data-parallel training); `shuffle` and
     /// `seed` are then unused, as PyTorch's `sampler` excludes `shuffle`.
@@ -30,9 +36,10 @@ public final class DataLoader: Sequence {
     public let augmentation: (any BatchTransform)?
     /// Whether a second thread prepares the next batch while the current one is used.
     public let prefetch: Bool
-    /// Passes made so far (the next pass shuffles with `seed + epoch`).
-    public private(set) var epoch = 0
+    /// Passes made so far (the next pass shuffles with `seed + epoch`); set it to resume a run where it stopped.
+    public var epoch = 0
 
+    /// A loader of `dataset` in batches of `batchSize` (> 0, else a programmer error), as `DataLoader(dataset, batch_size, shuffle, drop_last)`.
     public init(_ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, seed: UInt64 = 0, dropLast: Bool = false,
                 sampler: (any Sampler)? = nil, augmentation: (any BatchTransform)? = nil, transform: ((Tensor) -> Tensor)? = nil,
                 prefetch: Bool = false) {
@@ -55,6 +62,7 @@ public final class DataLoader: Sequence {
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize
     }
 
+    /// One pass over the data: (inputs [B, ...], labels [B, ...]) batches; each call starts a new pass (epoch).
     public func makeIterator() -> AnyIterator<(Tensor, Tensor)> {
         var order = sampler?.indices(epoch: epoch) ?? Array(0..<dataset.count)
         if shuffle {

@@ -56,32 +56,57 @@ public func isGzip(_ bytes: [UInt8]) -> Bool {
 /// Reads the file at `path`, inflating it first when it is gzip-compressed
 /// (detected by the magic bytes 1f 8b, not by the file name).
 ///
+/// - Parameter limit: the most bytes the inflated data may hold (see ``gunzipLimit``).
 /// - Throws: everything `readBytes(atPath:)` throws, and `DataError.corrupt`
-///   naming the file and the compressed byte offset when the gzip stream is damaged or truncated.
-public func readMaybeGzipped(atPath path: String) throws -> [UInt8] {
+///   naming the file and the compressed byte offset when the gzip stream is damaged, truncated or inflates to
+///   more than `limit` bytes.
+public func readMaybeGzipped(atPath path: String, limit: Int = gunzipLimit) throws -> [UInt8] {
     let bytes = try readBytes(atPath: path)
-    return isGzip(bytes) ? try gunzip(bytes, path: path) : bytes
+    return isGzip(bytes) ? try gunzip(bytes, path: path, limit: limit) : bytes
 }
+
+/// The most bytes ``gunzip(_:path:limit:)`` inflates by default: 2 GiB (the largest bundled file, CIFAR-10's
+/// training set, is 150 MB). A file that inflates to more is refused rather than exhausting memory.
+public let gunzipLimit = 1 << 31
 
 /// Inflates a complete gzip (or zlib) stream held in memory.
 ///
 /// Concatenated gzip members are inflated one after the other, as `gunzip` does;
-/// trailing zero padding is ignored.
+/// trailing zero padding is ignored. Memory is reserved from the size the last member's trailer states only up
+/// to `limit` and to deflate's largest ratio (1032:1), so a trailer that claims 4 GiB reserves nothing
+/// unreasonable; the output grows as it is inflated and is refused past `limit`.
 ///
 /// - Parameters:
 ///   - compressed: the compressed bytes.
 ///   - path: the file name to put in error messages.
-/// - Throws: `DataError.corrupt` (with the compressed byte offset) for a damaged or truncated stream.
-public func gunzip(_ compressed: [UInt8], path: String = "<memory>") throws -> [UInt8] {
-    // The last 4 bytes of a gzip member hold the uncompressed size modulo 2^32;
-    // use it (bounded by deflate's maximum ratio) as a capacity hint.
+///   - limit: the most bytes the output may hold; a reader that knows its size (IDX) passes it.
+/// - Throws: `DataError.corrupt` (with the compressed byte offset) for a damaged or truncated stream, or one
+///   that inflates to more than `limit` bytes.
+public func gunzip(_ compressed: [UInt8], path: String = "<memory>", limit: Int = gunzipLimit) throws -> [UInt8] {
+    try inflate(compressed, path: path, limit: limit, prefixOnly: false)
+}
+
+/// The first `count` bytes of a gzip (or zlib) stream, or fewer when it is shorter; inflates no further.
+func gunzipPrefix(_ compressed: [UInt8], count: Int, path: String) throws -> [UInt8] {
+    try inflate(compressed, path: path, limit: count, prefixOnly: true)
+}
+
+/// The capacity to reserve for inflating `compressed`: the size its trailer states (the last 4 bytes of a gzip
+/// member hold the uncompressed size modulo 2^32), bounded by deflate's largest ratio (1032:1) and by `limit`,
+/// since the trailer is only a hint that a damaged file can set to anything.
+func gunzipReservation(_ compressed: [UInt8], limit: Int) -> Int {
+    let n = compressed.count
+    guard n >= 18 else { return 0 }
+    let isize = Int(compressed[n - 4]) | Int(compressed[n - 3]) << 8 | Int(compressed[n - 2]) << 16 | Int(compressed[n - 1]) << 24
+    let (ratioBound, overflow) = n.multipliedReportingOverflow(by: 1032)
+    return max(0, min(isize, overflow ? Int.max : ratioBound, limit))
+}
+
+/// Inflates `compressed` up to `limit` bytes: past it, throws (or, with `prefixOnly`, returns the first `limit`
+/// bytes).
+private func inflate(_ compressed: [UInt8], path: String, limit: Int, prefixOnly: Bool) throws -> [UInt8] {
     var output: [UInt8] = []
-    if compressed.count >= 18 {
-        let n = compressed.count
-        let isize = Int(compressed[n - 4]) | Int(compressed[n - 3]) << 8
-            | Int(compressed[n - 2]) << 16 | Int(compressed[n - 1]) << 24
-        output.reserveCapacity(min(isize, n * 1032))
-    }
+    output.reserveCapacity(gunzipReservation(compressed, limit: limit))
 
     var stream = z_stream()
     // windowBits 15 + 32: 32 KiB window, auto-detect gzip or zlib headers.
@@ -106,8 +131,17 @@ public func gunzip(_ compressed: [UInt8], path: String = "<memory>") throws -> [
                 stream.avail_out = UInt32(out.count)
                 return inflate(&stream, Z_NO_FLUSH)
             }
-            output.append(contentsOf: chunk[0 ..< chunk.count - Int(stream.avail_out)])
+            let produced = chunk.count - Int(stream.avail_out)
             let offset = consumed - Int(stream.avail_in)  // position in the compressed file
+            if produced > limit - output.count {
+                if prefixOnly {
+                    output.append(contentsOf: chunk[0 ..< limit - output.count])
+                    return
+                }
+                throw DataError.corrupt(path: path, offset: offset, reason:
+                    "the gzip stream inflates to more than \(limit) bytes, the most this file may hold")
+            }
+            output.append(contentsOf: chunk[0 ..< produced])
 
             switch status {
             case Z_OK:
@@ -144,6 +178,10 @@ public func gunzip(_ compressed: [UInt8], path: String = "<memory>") throws -> [
 /// so a crash leaves either the old file or the complete new one, never a half-written one.
 /// Missing parent directories are created.
 ///
+/// The temporary file is named `.<name>.tmp-<pid>-<random>`. A write that is killed leaves it behind; the next
+/// write of the same `path` removes every such file whose process no longer runs (see
+/// ``removeStaleTemporaryFiles(of:)``), so killed saves do not pile up.
+///
 /// - Throws: `DataError.io` naming the file when any step fails.
 public func writeAtomically(_ bytes: [UInt8], toPath path: String) throws {
     try bytes.withUnsafeBytes { try writeAtomically(buffer: $0, toPath: path) }
@@ -163,8 +201,9 @@ private func writeAtomically(buffer: UnsafeRawBufferPointer, toPath path: String
         throw DataError.io(path: path, reason: "cannot create directory \(directory): \(error.localizedDescription)")
     }
 
+    removeStaleTemporaryFiles(of: path)
     let suffix = String(UInt32.random(in: .min ... .max), radix: 16)
-    let temporary = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(suffix)"
+    let temporary = directory + "/" + temporaryPrefix(of: url.lastPathComponent) + "\(getpid())-\(suffix)"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
     guard fd >= 0 else {
         throw DataError.io(path: path, reason: "cannot create temporary file \(temporary): \(systemError())")
@@ -204,6 +243,29 @@ private func writeAtomically(buffer: UnsafeRawBufferPointer, toPath path: String
         _ = fsync(directoryFD)
         close(directoryFD)
     }
+}
+
+/// How the temporary files of a write of `name` begin: `.<name>.tmp-`, followed by the writer's process id.
+private func temporaryPrefix(of name: String) -> String { "." + name + ".tmp-" }
+
+/// Removes the temporary files that writes of `path` killed before their rename left in its directory: the
+/// files `.<name>.tmp-<pid>-…` whose process `pid` no longer runs. A file of a running process (a write in
+/// progress, in this process or another) is left alone. Returns the paths removed.
+@discardableResult
+public func removeStaleTemporaryFiles(of path: String) -> [String] {
+    let url = URL(fileURLWithPath: path)
+    let directory = url.deletingLastPathComponent().path
+    let prefix = temporaryPrefix(of: url.lastPathComponent)
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+    var removed: [String] = []
+    for name in names where name.hasPrefix(prefix) {
+        let rest = name.dropFirst(prefix.count)
+        guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0 else { continue }
+        // kill(pid, 0) sends nothing: it fails with ESRCH only when no process has that id.
+        guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
+        if unlink(directory + "/" + name) == 0 { removed.append(directory + "/" + name) }
+    }
+    return removed
 }
 
 /// The message for the current `errno`, e.g. "Permission denied".

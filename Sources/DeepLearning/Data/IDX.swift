@@ -33,11 +33,43 @@ public struct IDXFile: Sendable, Equatable {
     /// - Throws: `DataError.fileNotFound`, `.badMagic`, `.truncated` (with the byte offset where the data ran out),
     ///   or `.corrupt` (unsupported element type, extra bytes after the data, damaged gzip stream).
     public static func read(atPath path: String, expectedMagic: UInt32? = nil) throws -> IDXFile {
-        try parse(readMaybeGzipped(atPath: path), path: path, expectedMagic: expectedMagic)
+        try decode(readBytes(atPath: path), path: path, expectedMagic: expectedMagic)
+    }
+
+    /// Decodes the bytes of an IDX file as stored: plain, or gzip-compressed. A compressed file is inflated
+    /// only as far as its header declares (the header is inflated first), so a damaged size trailer or a
+    /// stream that inflates to gigabytes never makes the reader reserve more than the data the header
+    /// describes. `path` is only used in error messages.
+    /// - Throws: as ``read(atPath:expectedMagic:)``; `DataError.corrupt` when the stream inflates to more
+    ///   bytes than the header declares.
+    public static func decode(_ stored: [UInt8], path: String, expectedMagic: UInt32? = nil) throws -> IDXFile {
+        guard isGzip(stored) else { return try parse(stored, path: path, expectedMagic: expectedMagic) }
+        let head = try header(gunzipPrefix(stored, count: 4 + 4 * 255, path: path), path: path, expectedMagic: expectedMagic)
+        let (declared, overflow) = head.size.addingReportingOverflow(head.elementCount)
+        return try parse(gunzip(stored, path: path, limit: overflow ? gunzipLimit : min(declared, gunzipLimit)),
+                         path: path, expectedMagic: expectedMagic)
     }
 
     /// Parses the bytes of an uncompressed IDX file; `path` is only used in error messages.
     public static func parse(_ data: [UInt8], path: String, expectedMagic: UInt32? = nil) throws -> IDXFile {
+        let (magic, dimensions, headerSize, elementCount) = try header(data, path: path, expectedMagic: expectedMagic)
+        let payload = data.count - headerSize
+        if payload < elementCount {
+            let what = magic == imagesMagic ? "pixel data" : magic == labelsMagic ? "label data" : "element data"
+            throw DataError.truncated(path: path, offset: data.count, needed: elementCount,
+                                      what: "\(what) starting at byte \(headerSize)")
+        }
+        if payload > elementCount {
+            throw DataError.corrupt(path: path, offset: headerSize + elementCount, reason:
+                "\(payload - elementCount) unexpected bytes after the \(elementCount) bytes of data for dimensions \(dimensions)")
+        }
+        return IDXFile(dimensions: dimensions, bytes: Array(data[headerSize...]))
+    }
+
+    /// The header at the start of `data`: magic number, dimensions, header size and element count (checked
+    /// for overflow).
+    private static func header(_ data: [UInt8], path: String, expectedMagic: UInt32?) throws
+        -> (magic: UInt32, dimensions: [Int], size: Int, elementCount: Int) {
         guard data.count >= 4 else {
             throw DataError.truncated(path: path, offset: data.count, needed: 4, what: "IDX magic number")
         }
@@ -72,18 +104,7 @@ public struct IDXFile: Sendable, Equatable {
             }
             elementCount = product
         }
-
-        let payload = data.count - headerSize
-        if payload < elementCount {
-            let what = magic == imagesMagic ? "pixel data" : magic == labelsMagic ? "label data" : "element data"
-            throw DataError.truncated(path: path, offset: data.count, needed: elementCount,
-                                      what: "\(what) starting at byte \(headerSize)")
-        }
-        if payload > elementCount {
-            throw DataError.corrupt(path: path, offset: headerSize + elementCount, reason:
-                "\(payload - elementCount) unexpected bytes after the \(elementCount) bytes of data for dimensions \(dimensions)")
-        }
-        return IDXFile(dimensions: dimensions, bytes: Array(data[headerSize...]))
+        return (magic, dimensions, headerSize, elementCount)
     }
 }
 

@@ -1,20 +1,39 @@
 /// Which part of a data set.
 public enum Split: String, Sendable {
+    /// The training part and the held-out test part (the files `train-*` and `t10k-*` for MNIST).
     case train, test
 }
 
 /// Reads an IDX image/label pair (MNIST's format) as a dataset: images [N, 1, rows, cols] scaled to [0, 1],
 /// labels [N] (class indices as Floats).
-func readIDXPair(directory: String, prefix: String) throws -> TensorDataset {
+///
+/// - Throws: what ``IDXFile/read(atPath:expectedMagic:)`` throws, and `DataError.corrupt` naming the file when the
+///   images are not `imageSize` (rows, columns), a label is not below `classes` (with the label's record and
+///   byte offset), or the counts of images and labels differ — so that a damaged file fails here, not later in
+///   a loss or a layer.
+func readIDXPair(directory: String, prefix: String, imageSize: (rows: Int, columns: Int) = (28, 28),
+                 classes: Int = 10) throws -> TensorDataset {
     func resolve(_ stem: String) -> String {
         let fm = FileManager.default
         for candidate in [directory + "/" + stem + ".gz", directory + "/" + stem] where fm.fileExists(atPath: candidate) { return candidate }
         return directory + "/" + stem + ".gz"
     }
-    let images = try IDXFile.read(atPath: resolve("\(prefix)-images-idx3-ubyte"), expectedMagic: IDXFile.imagesMagic)
-    let labels = try IDXFile.read(atPath: resolve("\(prefix)-labels-idx1-ubyte"), expectedMagic: IDXFile.labelsMagic)
+    let imagesPath = resolve("\(prefix)-images-idx3-ubyte"), labelsPath = resolve("\(prefix)-labels-idx1-ubyte")
+    let images = try IDXFile.read(atPath: imagesPath, expectedMagic: IDXFile.imagesMagic)
+    let labels = try IDXFile.read(atPath: labelsPath, expectedMagic: IDXFile.labelsMagic)
+    guard images.dimensions.count == 3, images.dimensions[1] == imageSize.rows, images.dimensions[2] == imageSize.columns else {
+        throw DataError.corrupt(path: imagesPath, offset: 4, reason:
+            "images of dimensions \(images.dimensions), expected [n, \(imageSize.rows), \(imageSize.columns)]")
+    }
+    guard labels.dimensions.count == 1 else {
+        throw DataError.corrupt(path: labelsPath, offset: 4, reason: "labels of dimensions \(labels.dimensions), expected [n]")
+    }
+    if let bad = labels.bytes.firstIndex(where: { Int($0) >= classes }) {
+        throw DataError.corrupt(path: labelsPath, offset: 8 + bad, reason:
+            "label \(labels.bytes[bad]) of record \(bad) is not a class in 0..<\(classes)")
+    }
     guard images.count == labels.count else {
-        throw DataError.corrupt(path: directory + "/\(prefix)-labels-idx1-ubyte", offset: nil,
+        throw DataError.corrupt(path: labelsPath, offset: nil,
                                 reason: "\(labels.count) labels for \(images.count) images")
     }
     let dims = images.dimensions
@@ -87,9 +106,26 @@ public func CIFAR10(split: Split, directory: String? = nil) throws -> TensorData
 }
 
 /// scikit-learn's 8×8 digits (bundled): 1,797 examples of 64 features in [0, 16], labels 0–9.
+///
+/// The file `digits.csv.gz` holds one example per line: 64 features, then the label.
+/// - Throws: what ``CSVTable/read(atPath:hasHeader:)`` throws, and `DataError.corrupt` naming the file and the
+///   line when a row does not have 65 cells, a feature is not finite, or a label is not a class in 0..<10.
 public func Digits(directory: String? = nil) throws -> TensorDataset {
     let dir = try directory ?? DataLocation.bundled("digits")
-    let table = try CSVTable.read(atPath: dir + "/digits.csv.gz", hasHeader: false)
+    let path = dir + "/digits.csv.gz"
+    let table = try CSVTable.read(atPath: path, hasHeader: false)
+    for (i, row) in table.rows.enumerated() {
+        // CSVTable checks that every row has the first row's width; rows are numbered from 1 (no header).
+        guard row.count == 65 else {
+            throw DataError.corrupt(path: path, offset: nil, reason: "row \(i + 1) has \(row.count) cells, expected 64 features and a label")
+        }
+        if let column = row.prefix(64).firstIndex(where: { !$0.isFinite }) {
+            throw DataError.corrupt(path: path, offset: nil, reason: "row \(i + 1), column \(column + 1): feature \(row[column]) is not finite")
+        }
+        guard row[64] == row[64].rounded(), row[64] >= 0, row[64] < 10 else {
+            throw DataError.corrupt(path: path, offset: nil, reason: "row \(i + 1), column 65: label \(row[64]) is not a class in 0..<10")
+        }
+    }
     let n = table.rows.count
     let x = Tensor(table.rows.flatMap { $0.prefix(64) }, shape: [n, 64])
     let y = Tensor(table.rows.map { $0[64] })

@@ -15,11 +15,17 @@ public protocol Sampler {
 /// same number of steps), and gives rank r the indices r, r + worldSize, r + 2·worldSize, … With
 /// `dropLast` it drops the tail instead of padding.
 public struct DistributedSampler: Sampler {
+    /// N, the number of examples in the data set.
     public let datasetCount: Int
+    /// The number of processes the data is split across.
     public let worldSize: Int
+    /// This process's rank, in 0..<worldSize.
     public let rank: Int
+    /// Whether each pass visits a fresh random order (the same on every rank).
     public let shuffle: Bool
+    /// The seed of the shuffling: pass e shuffles with a generator seeded from `seed` and e.
     public let seed: UInt64
+    /// Whether the tail is dropped (instead of padded) so the ranks get equal shares.
     public let dropLast: Bool
 
     /// The sampler of `rank` among `worldSize` processes over a data set of `datasetCount` examples.
@@ -34,6 +40,7 @@ public struct DistributedSampler: Sampler {
     /// Indices per rank and pass: ⌈N / worldSize⌉, or ⌊N / worldSize⌋ with `dropLast`.
     public var count: Int { dropLast ? datasetCount / worldSize : (datasetCount + worldSize - 1) / worldSize }
 
+    /// This rank's example indices for pass `epoch` (0, 1, …): `count` of them, in visiting order.
     public func indices(epoch: Int) -> [Int] {
         var order = Array(0..<datasetCount)
         if shuffle {

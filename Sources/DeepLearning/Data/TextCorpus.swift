@@ -115,7 +115,12 @@ public struct TextCorpus: Sendable {
     /// Reads a UTF-8 text file (plain or gzip-compressed) and encodes it.
     /// - Throws: `DataError.fileNotFound`, or `DataError.corrupt` when the file is not valid UTF-8.
     public init(contentsOfFile path: String) throws {
-        let bytes = try readMaybeGzipped(atPath: path)
+        try self.init(bytes: readMaybeGzipped(atPath: path), path: path)
+    }
+
+    /// Decodes the bytes of an uncompressed UTF-8 text file and encodes it; `path` is only used in errors.
+    /// - Throws: `DataError.corrupt` when the bytes are not valid UTF-8.
+    public init(bytes: [UInt8], path: String = "<memory>") throws {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw DataError.corrupt(path: path, offset: nil, reason: "the file is not valid UTF-8 text")
         }

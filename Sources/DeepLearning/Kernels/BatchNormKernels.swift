@@ -2,11 +2,12 @@
 /// L for [N, C, L], H·W for [N, C, H, W]).
 ///
 /// When S > 1 a channel's elements come in N runs of S contiguous floats: each run is reduced or mapped
-/// with 8-lane vectors and per-channel constants broadcast, channels split across cores. When S = 1 a
-/// channel is a column of a row-major [N, C] matrix: the loops go along rows instead, 8 channels per
-/// vector, with the per-channel constants loaded as vectors.
+/// with vectors and per-channel constants broadcast, channels split across cores. When S = 1 a
+/// channel is a column of a row-major [N, C] matrix: the loops go along rows instead, a vector of channels at a
+/// time, with the per-channel constants loaded as vectors.
 enum BatchNormKernels {
-    typealias V = SIMD8<Float>
+    typealias V = FloatVector
+    static let w = V.scalarCount
 
     /// Σ over every n and s of K(a, b, m_c), per channel. `b` may be nil when K ignores it.
     static func reduce<K: ChannelReduceKernel>(_ k: K, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>?, center m: [Float],
@@ -19,10 +20,10 @@ enum BatchNormKernels {
                     for row in 0..<n {
                         let ra = a + row * c, rb = b + row * c
                         var j = 0
-                        while j + 8 <= c {
+                        while j + w <= c {
                             (V.load(acc.baseAddress! + j) + k.apply(V.load(ra + j), V.load(rb + j), V.load(mp.baseAddress! + j)))
                                 .store(acc.baseAddress! + j)
-                            j += 8
+                            j += w
                         }
                         while j < c {
                             acc[j] += k.apply(V(repeating: ra[j]), V(repeating: rb[j]), V(repeating: mp[j]))[0]
@@ -43,12 +44,12 @@ enum BatchNormKernels {
                         let ra = a + (row * c + ch) * s, rb = b + (row * c + ch) * s
                         var acc0 = V(repeating: 0), acc1 = V(repeating: 0)
                         var i = 0
-                        while i + 16 <= s {
+                        while i + 2 * w <= s {
                             acc0 += k.apply(V.load(ra + i), V.load(rb + i), mv)
-                            acc1 += k.apply(V.load(ra + i + 8), V.load(rb + i + 8), mv)
-                            i += 16
+                            acc1 += k.apply(V.load(ra + i + w), V.load(rb + i + w), mv)
+                            i += 2 * w
                         }
-                        if i + 8 <= s { acc0 += k.apply(V.load(ra + i), V.load(rb + i), mv); i += 8 }
+                        if i + w <= s { acc0 += k.apply(V.load(ra + i), V.load(rb + i), mv); i += w }
                         var runSum = (acc0 + acc1).sum()
                         while i < s { runSum += k.apply(V(repeating: ra[i]), V(repeating: rb[i]), mv)[0]; i += 1 }
                         total += Double(runSum)
@@ -71,11 +72,11 @@ enum BatchNormKernels {
                         for row in 0..<n {
                             let ru = u + row * c, ro = out + row * c, rv = v.map { $0 + row * c }
                             var j = 0
-                            while j + 8 <= c {
+                            while j + w <= c {
                                 var y = V.load(ru + j) * V.load(us + j) + V.load(sh + j)
                                 if let rv { y += V.load(rv + j) * V.load(vs + j) }
                                 y.store(ro + j)
-                                j += 8
+                                j += w
                             }
                             while j < c {
                                 ro[j] = ru[j] * us[j] + sh[j] + (rv.map { $0[j] * vs[j] } ?? 0)
@@ -95,10 +96,10 @@ enum BatchNormKernels {
                 let bs = rv == nil ? 0 : vScale[ch], b = V(repeating: bs)
                 var i = 0
                 if let rv {
-                    while i + 8 <= s { (V.load(ru + i) * a + V.load(rv + i) * b + d).store(ro + i); i += 8 }
+                    while i + w <= s { (V.load(ru + i) * a + V.load(rv + i) * b + d).store(ro + i); i += w }
                     while i < s { ro[i] = ru[i] * a[0] + rv[i] * bs + d[0]; i += 1 }
                 } else {
-                    while i + 8 <= s { (V.load(ru + i) * a + d).store(ro + i); i += 8 }
+                    while i + w <= s { (V.load(ru + i) * a + d).store(ro + i); i += w }
                     while i < s { ro[i] = ru[i] * a[0] + d[0]; i += 1 }
                 }
             }
@@ -108,19 +109,19 @@ enum BatchNormKernels {
 
 /// A per-element term K(a, b, m) summed per channel by ``BatchNormKernels/reduce(_:_:_:center:n:c:s:)``,
 /// where m is the channel's centre.
-protocol ChannelReduceKernel { func apply(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ m: SIMD8<Float>) -> SIMD8<Float> }
+protocol ChannelReduceKernel { func apply(_ a: FloatVector, _ b: FloatVector, _ m: FloatVector) -> FloatVector }
 
 /// Σ a.
 struct ChannelSum: ChannelReduceKernel {
-    @inline(__always) func apply(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ m: SIMD8<Float>) -> SIMD8<Float> { a }
+    @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector, _ m: FloatVector) -> FloatVector { a }
 }
 
 /// Σ (a − m)²: the sum of squared deviations from the mean.
 struct ChannelSquaredDeviation: ChannelReduceKernel {
-    @inline(__always) func apply(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ m: SIMD8<Float>) -> SIMD8<Float> { (a - m) * (a - m) }
+    @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector, _ m: FloatVector) -> FloatVector { (a - m) * (a - m) }
 }
 
 /// Σ (a − m)·b: the gradient b against the centred input a.
 struct ChannelCenteredDot: ChannelReduceKernel {
-    @inline(__always) func apply(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ m: SIMD8<Float>) -> SIMD8<Float> { (a - m) * b }
+    @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector, _ m: FloatVector) -> FloatVector { (a - m) * b }
 }

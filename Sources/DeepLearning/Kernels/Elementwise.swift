@@ -1,33 +1,28 @@
-/// A function applied to every element, written once for 8 lanes (a value, so it can carry a parameter
+/// A function applied to every element, written once for a vector (a value, so it can carry a parameter
 /// such as a slope).
-protocol UnaryKernel { func apply(_ x: SIMD8<Float>) -> SIMD8<Float> }
+protocol UnaryKernel { func apply(_ x: FloatVector) -> FloatVector }
 
-/// A function of two elements, written once for 8 lanes.
-protocol BinaryKernel { func apply(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> }
+/// A function of two elements, written once for a vector.
+protocol BinaryKernel { func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector }
 
 /// Raw loops over `Float` buffers. Generic over a kernel type (not a closure), so each use is specialized
-/// and vectorized by the compiler. Tails shorter than 8 go through a zero-padded vector so that every
-/// element is computed by the same code.
+/// and vectorized by the compiler. Tails shorter than a vector go through ``PartialLanes`` (zero-padded) so
+/// that every element is computed by the same code.
 enum Loops {
-    typealias V = SIMD8<Float>
+    typealias V = FloatVector
+    static let width = V.scalarCount
 
-    @inline(__always) static func loadPartial(_ p: UnsafePointer<Float>, _ n: Int) -> V {
-        var v = V(repeating: 0)
-        for i in 0..<n { v[i] = p[i] }
-        return v
-    }
+    @inline(__always) static func loadPartial(_ p: UnsafePointer<Float>, _ n: Int) -> V { PartialLanes(count: n).load(p) }
 
-    @inline(__always) static func storePartial(_ v: V, _ p: UnsafeMutablePointer<Float>, _ n: Int) {
-        for i in 0..<n { p[i] = v[i] }
-    }
+    @inline(__always) static func storePartial(_ v: V, _ p: UnsafeMutablePointer<Float>, _ n: Int) { PartialLanes(count: n).store(v, p) }
 
     /// y[i] = K(x[i]) for i in 0..<n.
     @inline(__always)
     static func map<K: UnaryKernel>(_ k: K, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         var i = 0
-        while i + 8 <= n {
+        while i + width <= n {
             k.apply(V.load(x + i)).store(y + i)
-            i += 8
+            i += width
         }
         if i < n { storePartial(k.apply(loadPartial(x + i, n - i)), y + i, n - i) }
     }
@@ -39,20 +34,20 @@ enum Loops {
         var i = 0
         switch (sa, sb) {
         case (1, 1):
-            while i + 8 <= n { k.apply(V.load(a + i), V.load(b + i)).store(out + i); i += 8 }
+            while i + width <= n { k.apply(V.load(a + i), V.load(b + i)).store(out + i); i += width }
             if i < n { storePartial(k.apply(loadPartial(a + i, n - i), loadPartial(b + i, n - i)), out + i, n - i) }
         case (1, 0):
             let bv = V(repeating: b[0])
-            while i + 8 <= n { k.apply(V.load(a + i), bv).store(out + i); i += 8 }
+            while i + width <= n { k.apply(V.load(a + i), bv).store(out + i); i += width }
             if i < n { storePartial(k.apply(loadPartial(a + i, n - i), bv), out + i, n - i) }
         case (0, 1):
             let av = V(repeating: a[0])
-            while i + 8 <= n { k.apply(av, V.load(b + i)).store(out + i); i += 8 }
+            while i + width <= n { k.apply(av, V.load(b + i)).store(out + i); i += width }
             if i < n { storePartial(k.apply(av, loadPartial(b + i, n - i)), out + i, n - i) }
         default:
             while i < n {
                 var va = V(repeating: 0), vb = V(repeating: 0)
-                let m = min(8, n - i)
+                let m = min(width, n - i)
                 for j in 0..<m { va[j] = a[(i + j) * sa]; vb[j] = b[(i + j) * sb] }
                 storePartial(k.apply(va, vb), out + i, m)
                 i += m
@@ -135,25 +130,4 @@ func stridedWrite(from src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<F
             for i in 0..<n { to[i * s] = from[i] }
         }
     }
-}
-
-/// How a kernel reads and writes one block of 8 elements: all of them in the loop, or only the first
-/// `count` in a row's last block (the other lanes read as 0 and are not written). Each access pattern is its
-/// own specialization, so the loop body stays a clean vector loop.
-protocol Lanes {
-    func load(_ p: UnsafePointer<Float>) -> SIMD8<Float>
-    func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>)
-}
-
-/// Eight whole elements.
-struct FullLanes: Lanes {
-    @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { .load(p) }
-    @inline(__always) func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) { v.store(p) }
-}
-
-/// The first `count` (< 8) elements.
-struct PartialLanes: Lanes {
-    let count: Int
-    @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { Loops.loadPartial(p, count) }
-    @inline(__always) func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) { Loops.storePartial(v, p, count) }
 }

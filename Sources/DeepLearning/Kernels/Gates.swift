@@ -6,103 +6,21 @@
 /// columns in PyTorch's order (LSTM i, f, g, o; GRU r, z, n); states [batch, hidden]. A row is processed
 /// one vector of columns at a time, all gates of those columns together (the formulas read as written, and
 /// the σ and tanh of the gates are independent chains the CPU overlaps); a row's last block may be shorter
-/// and goes through ``Partial``, a separate specialization, so that whole blocks compile to plain vector code.
+/// and goes through ``PartialLanes``, a separate specialization, so that whole blocks compile to plain vector code.
 enum Gates {
-    /// 16 floats where the library is compiled for AVX-512, else 8.
-    #if DEEPLEARNING_AVX512
-    typealias V = SIMD16<Float>
-    #else
-    typealias V = SIMD8<Float>
-    #endif
-    typealias Bits = V.MaskStorage
+    /// One vector of columns (Kernels/Vector.swift).
+    typealias V = FloatVector
 
-    // MARK: Activations
-    //
-    // σ and tanh from one shared core, leaner than the general SIMDMath functions (which handle ±∞ and
-    // NaN and the whole float range): the argument is clamped to where the result is still changing, so
-    // no special cases remain. eʸ = 2ⁿ·eʳ with n = round(y/ln 2) and |r| ≤ ln 2/2 (Cody–Waite), and
-    // eʳ = 1 + r + r²·q(r) with the Cephes expf polynomial q. Keeping "r + r²·q" apart gives eʸ − 1
-    // without cancellation near 0, so tanh keeps its relative accuracy for small arguments. Products and
-    // sums are fused where the CPU has FMA. Relative error ≈ 2e-7 for both.
-
-    /// a·b + c (fused where the CPU can, see Kernels/MultiplyAdd.swift).
-    @inline(__always) static func fma(_ a: V, _ b: V, _ c: V) -> V { .multiplyAdd(a, b, c) }
-    @inline(__always) static func fma(_ a: V, _ b: V, _ c: Float) -> V { .multiplyAdd(a, b, V(repeating: c)) }
-    @inline(__always) static func fma(_ a: V, _ b: Float, _ c: V) -> V { .multiplyAdd(a, V(repeating: b), c) }
-    @inline(__always) static func fma(_ a: V, _ b: Float, _ c: Float) -> V { .multiplyAdd(a, V(repeating: b), V(repeating: c)) }
-
-    @inline(__always) static func bits(_ x: V) -> Bits { unsafeBitCast(x, to: Bits.self) }
-    @inline(__always) static func float(_ b: Bits) -> V { unsafeBitCast(b, to: V.self) }
-
-    /// (2ⁿ, eʳ − 1) with eʸ = 2ⁿ·(1 + (eʳ − 1)), for y in [−87, 87].
-    @inline(__always) static func expParts(_ y: V) -> (scale: V, fraction: V) {
-        let magic: Float = 12_582_912  // 1.5·2²³: adding it rounds to an integer
-        let t = fma(y, 1.442_695_04, magic)
-        let n = t - magic
-        let r = fma(n, 2.121_944_4e-4, fma(n, -0.693_359_375, y))
-        var q = fma(r, 1.987_569_15e-4, 1.398_199_95e-3)
-        q = fma(q, r, 8.333_451_9e-3)
-        q = fma(q, r, 4.166_579_59e-2)
-        q = fma(q, r, 1.666_666_55e-1)
-        q = fma(q, r, 5.000_000_12e-1)
-        let exponent = bits(t) &- Int32(bitPattern: magic.bitPattern)
-        return (float((exponent &+ 127) &<< 23), fma(q, r * r, r))
-    }
-
-    /// σ(x) = 1 / (1 + e⁻ˣ); x is clamped to ±80, where σ is 0 or 1 to float precision.
-    @inline(__always) static func sigmoid(_ x: V) -> V {
-        var y = -x
-        y = y.replacing(with: 80, where: y .> 80)
-        y = y.replacing(with: -80, where: y .< -80)
-        let (scale, fraction) = expParts(y)
-        return 1 / fma(scale, fraction, scale + 1)
-    }
-
-    /// tanh x = sign(x)·(e²ᵃ − 1)/(e²ᵃ + 1) with a = min(|x|, 9) (tanh 9 is 1 to float precision).
-    @inline(__always) static func tanh(_ x: V) -> V {
-        var a = float(bits(x) & 0x7FFF_FFFF)
-        a = a.replacing(with: 9, where: a .> 9)
-        let (scale, fraction) = expParts(a + a)
-        let em1 = fma(scale, fraction, scale - 1)
-        let t = em1 / (em1 + 2)
-        return float(bits(t) | (bits(x) & Int32(bitPattern: 0x8000_0000)))
-    }
-
-    // MARK: Blocks of a row
-
-    /// Loads and stores of one block of columns.
-    protocol Block {
-        func load(_ p: UnsafePointer<Float>) -> V
-        func store(_ v: V, _ p: UnsafeMutablePointer<Float>)
-    }
-
-    /// A whole vector of columns.
-    struct Whole: Block {
-        @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-        @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
-    }
-
-    /// The first `count` (< V.scalarCount) columns; the other lanes load as 0.
-    struct Partial: Block {
-        let count: Int
-        @inline(__always) func load(_ p: UnsafePointer<Float>) -> V {
-            var v = V()
-            for i in 0..<count { v[i] = p[i] }
-            return v
-        }
-        @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) {
-            for i in 0..<count { p[i] = v[i] }
-        }
-    }
+    // σ and tanh are SIMDMath's, clamped to where they still change, so no special cases remain.
 
     /// Calls `cell` on every block of columns of every row: (row, first column, block).
     @inline(__always)
-    static func forEachBlock(batch: Int, hidden: Int, _ cell: (Int, Int, Whole) -> Void, _ lastCell: (Int, Int, Partial) -> Void) {
+    static func forEachBlock(batch: Int, hidden: Int, _ cell: (Int, Int, FullLanes) -> Void, _ lastCell: (Int, Int, PartialLanes) -> Void) {
         let n = V.scalarCount, whole = hidden - hidden % n
         for row in 0..<batch {
             var j = 0
-            while j < whole { cell(row, j, Whole()); j += n }
-            if j < hidden { lastCell(row, j, Partial(count: hidden - j)) }
+            while j < whole { cell(row, j, FullLanes()); j += n }
+            if j < hidden { lastCell(row, j, PartialLanes(count: hidden - j)) }
         }
     }
 
@@ -111,10 +29,10 @@ enum Gates {
     /// h = tanh(z + b) (or relu) for every row of z [batch, hidden]; backward needs only h.
     static func rnnForward(_ z: UnsafePointer<Float>, bias: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>,
                            relu: Bool, batch: Int, hidden: Int) {
-        @inline(__always) func cell<L: Block>(_ l: L, _ row: Int, _ j: Int) {
+        @inline(__always) func cell<L: Lanes>(_ l: L, _ row: Int, _ j: Int) {
             let s = row * hidden + j
             let x = l.load(z + s) + l.load(bias + j)
-            l.store(relu ? x.replacing(with: 0, where: x .< 0) : tanh(x), h + s)
+            l.store(relu ? x.replacing(with: 0, where: x .< 0) : SIMDMath.tanh(x), h + s)
         }
         forEachBlock(batch: batch, hidden: hidden, { cell($2, $0, $1) }, { cell($2, $0, $1) })
     }
@@ -128,19 +46,19 @@ enum Gates {
     /// step needs, with c₋ and c).
     static func lstmForward(gates: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, cPrev: UnsafePointer<Float>,
                             c: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>, batch: Int, hidden: Int) {
-        @inline(__always) func cell<L: Block>(_ l: L, _ row: Int, _ j: Int) {
+        @inline(__always) func cell<L: Lanes>(_ l: L, _ row: Int, _ j: Int) {
             let z = gates + row * 4 * hidden + j, b = bias + j, s = row * hidden + j
-            let i = sigmoid(l.load(z) + l.load(b))
-            let f = sigmoid(l.load(z + hidden) + l.load(b + hidden))
-            let g = tanh(l.load(z + 2 * hidden) + l.load(b + 2 * hidden))
-            let o = sigmoid(l.load(z + 3 * hidden) + l.load(b + 3 * hidden))
-            let cNew = fma(f, l.load(cPrev + s), i * g)
+            let i = SIMDMath.sigmoid(l.load(z) + l.load(b))
+            let f = SIMDMath.sigmoid(l.load(z + hidden) + l.load(b + hidden))
+            let g = SIMDMath.tanh(l.load(z + 2 * hidden) + l.load(b + 2 * hidden))
+            let o = SIMDMath.sigmoid(l.load(z + 3 * hidden) + l.load(b + 3 * hidden))
+            let cNew = SIMDMath.fma(f, l.load(cPrev + s), i * g)
             l.store(i, z)
             l.store(f, z + hidden)
             l.store(g, z + 2 * hidden)
             l.store(o, z + 3 * hidden)
             l.store(cNew, c + s)
-            l.store(o * tanh(cNew), h + s)
+            l.store(o * SIMDMath.tanh(cNew), h + s)
         }
         forEachBlock(batch: batch, hidden: hidden, { cell($2, $0, $1) }, { cell($2, $0, $1) })
     }
@@ -153,12 +71,12 @@ enum Gates {
     static func lstmBackward(acts: UnsafePointer<Float>, cPrev: UnsafePointer<Float>, c: UnsafePointer<Float>,
                              dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>, dGates: UnsafeMutablePointer<Float>,
                              batch: Int, hidden: Int) {
-        @inline(__always) func cell<L: Block>(_ l: L, _ row: Int, _ j: Int) {
+        @inline(__always) func cell<L: Lanes>(_ l: L, _ row: Int, _ j: Int) {
             let a = acts + row * 4 * hidden + j, d = dGates + row * 4 * hidden + j, s = row * hidden + j
             let i = l.load(a), f = l.load(a + hidden), g = l.load(a + 2 * hidden), o = l.load(a + 3 * hidden)
-            let tau = tanh(l.load(c + s))
+            let tau = SIMDMath.tanh(l.load(c + s))
             let dhv = l.load(dh + s)
-            let dcTotal = fma(dhv * o, 1 - tau * tau, l.load(dc + s))
+            let dcTotal = SIMDMath.fma(dhv * o, 1 - tau * tau, l.load(dc + s))
             l.store(dcTotal * g * i * (1 - i), d)
             l.store(dcTotal * l.load(cPrev + s) * f * (1 - f), d + hidden)
             l.store(dcTotal * i * (1 - g * g), d + 2 * hidden)
@@ -178,17 +96,17 @@ enum Gates {
     /// of `gh` holds b_n (with its bias), what the backward step needs.
     static func gruForward(gi: UnsafeMutablePointer<Float>, gh: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>,
                            hPrev: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>, batch: Int, hidden: Int) {
-        @inline(__always) func cell<L: Block>(_ l: L, _ row: Int, _ j: Int) {
+        @inline(__always) func cell<L: Lanes>(_ l: L, _ row: Int, _ j: Int) {
             let a = gi + row * 3 * hidden + j, b = gh + row * 3 * hidden + j, bias = bias + j, s = row * hidden + j
-            let r = sigmoid(l.load(a) + l.load(b) + l.load(bias))
-            let z = sigmoid(l.load(a + hidden) + l.load(b + hidden) + l.load(bias + hidden))
+            let r = SIMDMath.sigmoid(l.load(a) + l.load(b) + l.load(bias))
+            let z = SIMDMath.sigmoid(l.load(a + hidden) + l.load(b + hidden) + l.load(bias + hidden))
             let bn = l.load(b + 2 * hidden) + l.load(bias + 3 * hidden)
-            let n = tanh(fma(r, bn, l.load(a + 2 * hidden) + l.load(bias + 2 * hidden)))
+            let n = SIMDMath.tanh(SIMDMath.fma(r, bn, l.load(a + 2 * hidden) + l.load(bias + 2 * hidden)))
             l.store(r, a)
             l.store(z, a + hidden)
             l.store(n, a + 2 * hidden)
             l.store(bn, b + 2 * hidden)
-            l.store(fma(z, l.load(hPrev + s) - n, n), h + s)
+            l.store(SIMDMath.fma(z, l.load(hPrev + s) - n, n), h + s)
         }
         forEachBlock(batch: batch, hidden: hidden, { cell($2, $0, $1) }, { cell($2, $0, $1) })
     }
@@ -199,7 +117,7 @@ enum Gates {
     static func gruBackward(acts: UnsafePointer<Float>, gh: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
                             dh: UnsafePointer<Float>, dGi: UnsafeMutablePointer<Float>, dGh: UnsafeMutablePointer<Float>,
                             dhPrev: UnsafeMutablePointer<Float>, batch: Int, hidden: Int) {
-        @inline(__always) func cell<L: Block>(_ l: L, _ row: Int, _ j: Int) {
+        @inline(__always) func cell<L: Lanes>(_ l: L, _ row: Int, _ j: Int) {
             let a = acts + row * 3 * hidden + j, b = gh + row * 3 * hidden + j, s = row * hidden + j
             let da = dGi + row * 3 * hidden + j, db = dGh + row * 3 * hidden + j
             let r = l.load(a), z = l.load(a + hidden), n = l.load(a + 2 * hidden)

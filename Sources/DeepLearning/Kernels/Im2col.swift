@@ -48,7 +48,8 @@ struct WindowGeometry {
 /// rows of a (c, j) with long shifted adds first, then adds OH + (kh − 1)·t short rows to the image
 /// instead of OH·kh.
 enum Im2col {
-    typealias V = SIMD8<Float>
+    /// Rows here are short (8–30 floats): 8 lanes whatever the kernels' width (Kernels/Vector.swift).
+    typealias V = ShortVector
 
     /// Output rows between the windows of vertically neighbouring taps, when that is a whole number.
     @inline(__always) static func rowShift(_ g: WindowGeometry) -> Int {

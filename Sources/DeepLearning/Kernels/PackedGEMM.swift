@@ -52,11 +52,10 @@ struct PackedMatrix {
 /// Measured on the 2-core AVX-512 Xeon, one thread, [32, 128]·[128, 512]: 166 GFLOP/s (OpenBLAS SkylakeX
 /// sgemm: 115), compiled for AVX2 only 78 (OpenBLAS Haswell: 68); [64, 256]·[256, 1024]: 170 (OpenBLAS 138).
 enum PackedGEMM {
+    typealias Vector = FloatVector
     #if DEEPLEARNING_AVX512
-    typealias Vector = SIMD16<Float>
     static let tileRows = 8
     #else
-    typealias Vector = SIMD8<Float>
     static let tileRows = 4
     #endif
 

@@ -1,19 +1,19 @@
-/// An associative reduction (sum, max, min) written for 8 lanes and for one scalar.
+/// An associative reduction (sum, max, min) written for a vector and for one scalar.
 protocol ReduceKernel {
     static var identity: Float { get }
-    static func combine(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float>
+    static func combine(_ a: FloatVector, _ b: FloatVector) -> FloatVector
     static func combine(_ a: Float, _ b: Float) -> Float
 }
 
 enum SumKernel: ReduceKernel {
     static var identity: Float { 0 }
-    @inline(__always) static func combine(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a + b }
+    @inline(__always) static func combine(_ a: FloatVector, _ b: FloatVector) -> FloatVector { a + b }
     @inline(__always) static func combine(_ a: Float, _ b: Float) -> Float { a + b }
 }
 
 enum MaxKernel: ReduceKernel {
     static var identity: Float { -.infinity }
-    @inline(__always) static func combine(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+    @inline(__always) static func combine(_ a: FloatVector, _ b: FloatVector) -> FloatVector {
         a.replacing(with: b, where: b .> a)
     }
     @inline(__always) static func combine(_ a: Float, _ b: Float) -> Float { b > a ? b : a }
@@ -21,7 +21,7 @@ enum MaxKernel: ReduceKernel {
 
 enum MinKernel: ReduceKernel {
     static var identity: Float { .infinity }
-    @inline(__always) static func combine(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+    @inline(__always) static func combine(_ a: FloatVector, _ b: FloatVector) -> FloatVector {
         a.replacing(with: b, where: b .< a)
     }
     @inline(__always) static func combine(_ a: Float, _ b: Float) -> Float { b < a ? b : a }
@@ -34,17 +34,17 @@ extension Loops {
     static func reduce<K: ReduceKernel>(_: K.Type, _ p: UnsafePointer<Float>, _ n: Int) -> Float {
         var a0 = V(repeating: K.identity), a1 = a0, a2 = a0, a3 = a0
         var i = 0
-        while i + 32 <= n {
+        while i + 4 * width <= n {
             a0 = K.combine(a0, V.load(p + i))
-            a1 = K.combine(a1, V.load(p + i + 8))
-            a2 = K.combine(a2, V.load(p + i + 16))
-            a3 = K.combine(a3, V.load(p + i + 24))
-            i += 32
+            a1 = K.combine(a1, V.load(p + i + width))
+            a2 = K.combine(a2, V.load(p + i + 2 * width))
+            a3 = K.combine(a3, V.load(p + i + 3 * width))
+            i += 4 * width
         }
-        while i + 8 <= n { a0 = K.combine(a0, V.load(p + i)); i += 8 }
+        while i + width <= n { a0 = K.combine(a0, V.load(p + i)); i += width }
         let v = K.combine(K.combine(a0, a1), K.combine(a2, a3))
         var r = K.identity
-        for j in 0..<8 { r = K.combine(r, v[j]) }
+        for j in 0..<width { r = K.combine(r, v[j]) }
         while i < n { r = K.combine(r, p[i]); i += 1 }
         return r
     }
@@ -66,7 +66,7 @@ extension Loops {
                 for r in 0..<length {
                     let row = src + r * inner
                     var j = 0
-                    while j + 8 <= inner { K.combine(V.load(dst + j), V.load(row + j)).store(dst + j); j += 8 }
+                    while j + width <= inner { K.combine(V.load(dst + j), V.load(row + j)).store(dst + j); j += width }
                     while j < inner { dst[j] = K.combine(dst[j], row[j]); j += 1 }
                 }
             }

@@ -2,36 +2,64 @@
 import _Builtin_intrinsics.intel
 #endif
 
-/// Vectorized transcendental functions on `SIMD8<Float>`.
+/// The one set of vectorized transcendental functions of the kernels, on ``FloatVector``: exp, log, σ, tanh,
+/// erfc and √.
 ///
 /// glibc's `expf`/`logf` are called per element and do not vectorize; these polynomial versions (the
-/// Cephes single-precision approximations, relative error ≈ 1e-7) run 8 lanes at a time using only
-/// operations that SSE2 has. Rounding uses the add-a-magic-number trick because `roundps` needs SSE4.1.
+/// Cephes single-precision approximations, relative error ≈ 1e-7) run a whole vector at a time. Rounding
+/// uses the add-a-magic-number trick. Products and sums are fused where the CPU has FMA.
+///
+/// Every exponential goes through one reduction, ``expReduced(_:)``: eʸ = 2ⁿ·eʳ with n = round(y/ln 2) and
+/// |r| ≤ ln 2/2 (Cody–Waite), and eʳ = 1 + r + r²·q(r) with the Cephes expf polynomial q. Keeping
+/// "r + r²·q" apart gives eʸ − 1 without cancellation near 0, so tanh keeps its relative accuracy for small
+/// arguments. ``exp(_:)`` handles the whole float range, ±∞ and NaN; σ and tanh clamp their argument to
+/// where the result is still changing (±80, ±9), so they need no special cases.
 enum SIMDMath {
-    typealias V = SIMD8<Float>
+    typealias V = FloatVector
+    typealias Bits = V.MaskStorage
 
+    /// a·b + c (fused where the CPU can, see Kernels/MultiplyAdd.swift).
+    @inline(__always) static func fma(_ a: V, _ b: V, _ c: V) -> V { .multiplyAdd(a, b, c) }
+    @inline(__always) static func fma(_ a: V, _ b: V, _ c: Float) -> V { .multiplyAdd(a, b, V(repeating: c)) }
+    @inline(__always) static func fma(_ a: V, _ b: Float, _ c: V) -> V { .multiplyAdd(a, V(repeating: b), c) }
+    @inline(__always) static func fma(_ a: V, _ b: Float, _ c: Float) -> V { .multiplyAdd(a, V(repeating: b), V(repeating: c)) }
+
+    /// (n, eʳ − 1) with eʸ = 2ⁿ·(1 + (eʳ − 1)), for y in [−87.4, 88.8] (n in [−126, 128]); n both as
+    /// integers and as floats.
+    @inline(__always) static func expReduced(_ y: V) -> (n: Bits, nFloat: V, fraction: V) {
+        let magic: Float = 12_582_912  // 1.5·2²³: adding it rounds to an integer
+        let t = fma(y, 1.442_695_04, magic)
+        let n = t - magic
+        let r = fma(n, 2.121_944_4e-4, fma(n, -0.693_359_375, y))
+        var q = fma(r, 1.987_569_15e-4, 1.398_199_95e-3)
+        q = fma(q, r, 8.333_451_9e-3)
+        q = fma(q, r, 4.166_579_59e-2)
+        q = fma(q, r, 1.666_666_55e-1)
+        q = fma(q, r, 5.000_000_12e-1)
+        return (bits(t) &- Int32(bitPattern: magic.bitPattern), n, fma(q, r * r, r))
+    }
+
+    /// 2ⁿ built in the exponent field, for n in [−126, 127].
+    @inline(__always) static func pow2(_ n: Bits) -> V { float((n &+ 127) &<< 23) }
+
+    /// (2ⁿ, eʳ − 1) with eʸ = 2ⁿ·(1 + (eʳ − 1)), for y in [−87, 87].
+    @inline(__always) static func expParts(_ y: V) -> (scale: V, fraction: V) {
+        let (n, _, fraction) = expReduced(y)
+        return (pow2(n), fraction)
+    }
+
+    /// eˣ over the whole float range: 0 below −87.34, ∞ above 88.72, NaN stays NaN.
     @inline(__always) static func exp(_ x: V) -> V {
         let hi: Float = 88.72283, lo: Float = -87.33654
         var v = x.replacing(with: V(repeating: hi), where: x .> hi)
         v = v.replacing(with: V(repeating: lo), where: v .< lo)
-        // n = round(v / ln 2) through the magic number 1.5 * 2^23
-        let magic: Float = 12_582_912
-        let t = v * 1.442_695_04 + magic
-        let n = t - magic
-        let r = v - n * 0.693_359_375 + n * 2.121_944_4e-4
-        let z = r * r
-        var p = V(repeating: 1.987_569_15e-4) * r + 1.398_199_95e-3
-        p = p * r + 8.333_451_9e-3
-        p = p * r + 4.166_579_59e-2
-        p = p * r + 1.666_666_55e-1
-        p = p * r + 5.000_000_12e-1
-        p = p * z + r + 1
-        // 2ⁿ built in the exponent field; n = 128 (x in [88.38, 88.72], e^x still finite) would overflow it,
-        // so that case is scaled by 2¹²⁷ and doubled.
-        let top = n .== 128
-        let ni = (bits(t) &- Int32(bitPattern: magic.bitPattern)).replacing(with: 127, where: top)
-        let scale = float((ni &+ 127) &<< 23)
-        var result = p * scale
+        let (n, nFloat, fraction) = expReduced(v)
+        // n = 128 (x in [88.38, 88.72], eˣ still finite) would overflow the exponent field, so that case is
+        // scaled by 2¹²⁷ and doubled. (Compared as floats: the same test on the integer vector made LLVM
+        // scalarize the whole function, 5× slower, measured.)
+        let top = nFloat .== 128
+        let scale = pow2(n.replacing(with: 127, where: top))
+        var result = fma(scale, fraction, scale)
         result = result.replacing(with: result * 2, where: top)
         result = result.replacing(with: 0, where: x .< lo)
         result = result.replacing(with: Float.infinity, where: x .> hi)
@@ -67,21 +95,25 @@ enum SIMDMath {
         return r.replacing(with: x, where: x .!= x)
     }
 
-    /// tanh: a polynomial near 0 (where 1 − 2/(e^{2x}+1) would cancel), the exponential form elsewhere.
-    @inline(__always) static func tanh(_ x: V) -> V {
-        let a = abs(x)
-        let big = 1 - 2 / (exp(a + a) + 1)
-        let z = x * x
-        var p = V(repeating: -5.704_988_727_45e-3) * z + 2.063_908_879_54e-2
-        p = p * z - 5.373_971_555_31e-2
-        p = p * z + 1.333_144_220_36e-1
-        p = p * z - 3.333_328_194_22e-1
-        let small = p * z * x + x
-        let signedBig = big.replacing(with: -big, where: x .< 0)
-        return signedBig.replacing(with: small, where: a .< 0.625)
+    /// σ(x) = 1 / (1 + e⁻ˣ); x is clamped to ±80, where σ is 0 or 1 to float precision. Relative error ≈ 2e-7.
+    @inline(__always) static func sigmoid(_ x: V) -> V {
+        var y = -x
+        y = y.replacing(with: 80, where: y .> 80)
+        y = y.replacing(with: -80, where: y .< -80)
+        let (scale, fraction) = expParts(y)
+        return 1 / fma(scale, fraction, scale + 1)
     }
 
-    @inline(__always) static func sigmoid(_ x: V) -> V { 1 / (1 + exp(-x)) }
+    /// tanh x = sign(x)·(e²ᵃ − 1)/(e²ᵃ + 1) with a = min(|x|, 9) (tanh 9 is 1 to float precision); e²ᵃ − 1
+    /// comes from ``expReduced(_:)`` without cancellation, so small x keep their relative accuracy (≈ 2e-7).
+    @inline(__always) static func tanh(_ x: V) -> V {
+        var a = abs(x)
+        a = a.replacing(with: 9, where: a .> 9)
+        let (scale, fraction) = expParts(a + a)
+        let em1 = fma(scale, fraction, scale - 1)
+        let t = em1 / (em1 + 2)
+        return float(bits(t) | (bits(x) & Int32(bitPattern: 0x8000_0000)))
+    }
 
     /// erfc(z) for z ≥ 0 with a relative error below 1.2e-7 for every z (the Chebyshev fit of Numerical
     /// Recipes, `erfcc`): t·exp(−z² + P(t)), t = 1/(1 + z/2). Relative accuracy matters in the tail, where
@@ -112,24 +144,17 @@ enum SIMDMath {
     }
 
     /// √x, correctly rounded. On Linux `SIMD8<Float>.squareRoot()` becomes eight calls to `sqrtf` (errno
-    /// semantics); SSE's `sqrtps` is exact and baseline x86-64.
+    /// semantics); SSE's `sqrtps` (and AVX-512's) is exact.
     @inline(__always) static func sqrt(_ x: V) -> V {
-        #if arch(x86_64)
+        #if arch(x86_64) && DEEPLEARNING_AVX512
+        return _mm512_sqrt_ps(x)
+        #elseif arch(x86_64)
         return V(lowHalf: _mm_sqrt_ps(x.lowHalf), highHalf: _mm_sqrt_ps(x.highHalf))
         #else
         return x.squareRoot()
         #endif
     }
 
-    @inline(__always) static func bits(_ x: V) -> SIMD8<Int32> { unsafeBitCast(x, to: SIMD8<Int32>.self) }
-    @inline(__always) static func float(_ b: SIMD8<Int32>) -> V { unsafeBitCast(b, to: V.self) }
-}
-
-extension SIMD8 where Scalar == Float {
-    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> Self {
-        UnsafeRawPointer(p).loadUnaligned(as: Self.self)
-    }
-    @inline(__always) func store(_ p: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: self, as: Self.self)
-    }
+    @inline(__always) static func bits(_ x: V) -> Bits { unsafeBitCast(x, to: Bits.self) }
+    @inline(__always) static func float(_ b: Bits) -> V { unsafeBitCast(b, to: V.self) }
 }

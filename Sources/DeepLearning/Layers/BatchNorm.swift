@@ -63,8 +63,13 @@ public class BatchNorm: Module {
             count.withUnsafeMutableElements { $0[0] += 1 }
             if momentum == nil { factor = 1 / count.item }
         }
-        return batchNorm(x, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
-                         training: isTraining || !trackRunningStats, momentum: factor, eps: eps)
+        return recorded(batchNorm(x, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
+                                  training: isTraining || !trackRunningStats, momentum: factor, eps: eps))
+    }
+
+    public override var extraRepr: String {
+        "\(numFeatures), eps=\(eps), momentum=\(momentum.map { "\($0)" } ?? "None"), affine=\(pythonBool(affine)), "
+            + "bias=\(pythonBool(affine)), track_running_stats=\(pythonBool(trackRunningStats))"
     }
 }
 

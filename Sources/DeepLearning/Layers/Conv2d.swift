@@ -1,4 +1,4 @@
-/// 2-D convolution layer, as `torch.nn.Conv2d`: y = conv2d(x, W) + b (see ``conv2d(_:weight:bias:stride:padding:dilation:groups:)``).
+/// 2-D convolution layer, as `torch.nn.Conv2d`: y = conv2d(x, W) + b (see `conv2d(_:weight:bias:stride:padding:dilation:groups:)`).
 ///
 /// Shapes: x [N, inChannels, H, W] (or [inChannels, H, W]) → y [N, outChannels, OH, OW]. Parameters
 /// `weight` [outChannels, inChannels / groups, kh, kw] and `bias` [outChannels], both initialised
@@ -52,6 +52,15 @@ public final class Conv2d: Module, Layer {
                      "Conv2d(\(inChannels), \(outChannels)): input of shape \(x.shape) must be [N, C, H, W] or [C, H, W]")
         let c = x.shape[x.rank - 3]
         require(c == inChannels, "Conv2d(\(inChannels), \(outChannels)): input of shape \(x.shape) has \(c) channels, expected \(inChannels)")
-        return conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
+        return recorded(conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups))
+    }
+
+    public override var extraRepr: String {
+        var s = "\(inChannels), \(outChannels), kernel_size=\(kernelSize), stride=\(stride)"
+        if padding != (0, 0) { s += ", padding=\(padding)" }
+        if dilation != (1, 1) { s += ", dilation=\(dilation)" }
+        if groups != 1 { s += ", groups=\(groups)" }
+        if bias == nil { s += ", bias=False" }
+        return s
     }
 }

@@ -17,7 +17,7 @@ public func dropout2d(_ x: Tensor, p: Float = 0.5, training: Bool = true) -> Ten
 }
 
 /// 0 with probability p, 1/(1 − p) otherwise (all zeros when p = 1, as PyTorch).
-private func dropoutMask(_ shape: [Int], p: Float) -> Tensor {
+func dropoutMask(_ shape: [Int], p: Float) -> Tensor {
     let keep: Float = p == 1 ? 0 : 1 / (1 - p)
     return Tensor(shape: shape) { m, count in
         var generator = RandomGenerator.global  // a local copy: no access check per draw
@@ -43,7 +43,8 @@ public final class Dropout: Module, Layer {
     public convenience init(_ p: Float) { self.init(p: p) }
 
     /// x with dropout in training mode, x itself in evaluation mode.
-    public func callAsFunction(_ x: Tensor) -> Tensor { dropout(x, p: p, training: isTraining) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(dropout(x, p: p, training: isTraining)) }
+    public override var extraRepr: String { "p=\(p), inplace=False" }
 }
 
 /// Channel dropout layer, as `torch.nn.Dropout2d(p)`: zeroes whole channels in training mode (see
@@ -63,5 +64,6 @@ public final class Dropout2d: Module, Layer {
     public convenience init(_ p: Float) { self.init(p: p) }
 
     /// x with channel dropout in training mode, x itself in evaluation mode.
-    public func callAsFunction(_ x: Tensor) -> Tensor { dropout2d(x, p: p, training: isTraining) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(dropout2d(x, p: p, training: isTraining)) }
+    public override var extraRepr: String { "p=\(p), inplace=False" }
 }

@@ -29,35 +29,8 @@ public final class Embedding: Module, Layer {
 
     /// The rows picked by `indices` (any shape): shape indices.shape + [embeddingDim].
     public func callAsFunction(_ indices: Tensor) -> Tensor {
-        embedding(indices, weight: weight, paddingIdx: paddingIdx)
+        recorded(embedding(indices, weight: weight, paddingIdx: paddingIdx))
     }
-}
 
-/// The rows of `weight` [V, D] picked by `indices` (any shape, whole numbers as Floats): shape
-/// indices.shape + [D], as `torch.nn.functional.embedding`. The gradient of `weight` adds each output row's
-/// gradient into the row it came from (repeated indices accumulate), except for row `paddingIdx`.
-public func embedding(_ indices: Tensor, weight: Tensor, paddingIdx: Int? = nil) -> Tensor {
-    require(weight.rank == 2, "embedding: weight of shape \(weight.shape) must have rank 2")
-    let (rows, dim) = (weight.shape[0], weight.shape[1])
-    let idx = indices.scalars.map { v -> Int in
-        let i = Int(v)
-        require(Float(i) == v && i >= 0 && i < rows,
-                     "Embedding(\(rows), \(dim)): index \(v) in indices of shape \(indices.shape) is not in 0..<\(rows)")
-        return i
-    }
-    let w = withNoGrad { weight.contiguous() }
-    var out = Tensor(uninitialized: indices.shape + [dim])
-    for (k, i) in idx.enumerated() { (out.pointer + k * dim).update(from: w.pointer + i * dim, count: dim) }
-    if Tensor.shouldRecord(weight) {
-        out.attach("embedding", weight) { g in
-            let gc = g.contiguous()
-            let dw = Tensor.zeros([rows, dim])
-            for (k, i) in idx.enumerated() where i != paddingIdx {
-                let dst = dw.pointer + i * dim
-                Loops.zip(AddKernel(), dst, 1, gc.pointer + k * dim, 1, dst, dim)
-            }
-            return [dw]
-        }
-    }
-    return out
+    public override var extraRepr: String { "\(numEmbeddings), \(embeddingDim)" + (paddingIdx.map { ", padding_idx=\($0)" } ?? "") }
 }

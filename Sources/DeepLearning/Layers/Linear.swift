@@ -2,11 +2,15 @@
 ///
 /// Shapes: x [..., inFeatures] → y [..., outFeatures]. Parameters `weight` [outFeatures, inFeatures] and
 /// `bias` [outFeatures], both initialised U(−1/√in, 1/√in) as PyTorch does (Kaiming-uniform with a = √5).
-public final class Linear: Module {
+public final class Linear: Module, Layer {
+    /// W [outFeatures, inFeatures] (PyTorch's `weight`).
     public let weight: Tensor
+    /// b [outFeatures] (PyTorch's `bias`); nil when built with `bias: false`.
     public let bias: Tensor?
+    /// Features of the input (the last dimension of x) and of the output.
     public let inFeatures: Int, outFeatures: Int
 
+    /// A layer from `inFeatures` to `outFeatures`, as `nn.Linear(in_features, out_features, bias)`.
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true) {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
@@ -16,8 +20,12 @@ public final class Linear: Module {
         super.init()
     }
 
+    /// x·Wᵀ + b: x [..., inFeatures] → [..., outFeatures]; an input whose last dimension is not
+    /// `inFeatures` is a programmer error.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         require(x.shape.last == inFeatures, "Linear(\(inFeatures), \(outFeatures)): input of shape \(x.shape) has \(x.shape.last ?? 0) features, expected \(inFeatures)")
-        return linear(x, weight: weight, bias: bias)
+        return recorded(linear(x, weight: weight, bias: bias))
     }
+
+    public override var extraRepr: String { "in_features=\(inFeatures), out_features=\(outFeatures), bias=\(pythonBool(bias != nil))" }
 }

@@ -7,13 +7,21 @@
 /// A module whose names cannot come from properties (e.g. `weight_ih_l0` in an LSTM) overrides
 /// ``namedTensors()`` / ``namedChildren()``.
 ///
-/// Optimizers and ``load(from:)`` write parameter and buffer values in place (into the tensors' shared
+/// Optimizers and `load(from:)` write parameter and buffer values in place (into the tensors' shared
 /// storage), as PyTorch does, so every reference to a parameter sees the new values.
 open class Module {
     /// Whether the module is in training mode (dropout active, batch statistics in batch norm).
     public private(set) var isTraining = true
 
+    /// A module with no tensors and no children yet (subclasses declare theirs as stored properties).
     public init() {}
+
+    /// The arguments `print(model)` shows after the layer's name, as PyTorch's `extra_repr()`
+    /// (`in_features=784, out_features=256, bias=True` for a ``Linear``); empty by default.
+    open var extraRepr: String { "" }
+
+    /// The name `print(model)` shows: the class name unless a layer says otherwise (an ``LSTM``).
+    open var typeName: String { String(describing: type(of: self)) }
 
     /// This module's own tensors (parameters and buffers), by name, in declaration order.
     open func namedTensors() -> [(String, Tensor)] {
@@ -84,21 +92,25 @@ open class Module {
     public func zeroGrad() { for p in parameters() { p.zeroGrad() } }
 
     /// Copies values into this module's parameters and buffers, matched by key. Every key of the module
-    /// must be present with the same shape; extra keys are an error too when `strict`.
+    /// must be present with the same shape; extra keys are an error too when `strict`. All or nothing (as
+    /// PyTorch's `load_state_dict`, which checks before it copies): every key and shape is checked before any
+    /// value is copied, so on a throw the module is exactly as it was.
     public func loadState(_ state: [String: Tensor], strict: Bool = true) throws {
         let own = namedState()
         let ownKeys = Set(own.map(\.0))
+        var assignments: [(target: Tensor, value: Tensor)] = []
         for (key, t) in own {
             guard let v = state[key] else {
                 if strict { throw ModuleError.missingKey(key) }
                 continue
             }
             guard v.shape == t.shape else { throw ModuleError.shapeMismatch(key: key, expected: t.shape, found: v.shape) }
-            t.assign(v)
+            assignments.append((t, v))
         }
         if strict, let extra = state.keys.sorted().first(where: { !ownKeys.contains($0) }) {
             throw ModuleError.unexpectedKey(extra)
         }
+        for (target, value) in assignments { target.assign(value) }
     }
 
     static func snakeCase(_ label: String?) -> String {
@@ -113,11 +125,15 @@ open class Module {
 }
 
 /// Errors from loading state into a module.
-public enum ModuleError: Error, CustomStringConvertible {
+public enum ModuleError: Error, CustomStringConvertible, Equatable {
+    /// The checkpoint has no tensor under this key.
     case missingKey(String)
+    /// The checkpoint has a tensor under this key that the model does not have.
     case unexpectedKey(String)
+    /// The tensor under `key` has shape `found` in the checkpoint; the model's has `expected`.
     case shapeMismatch(key: String, expected: [Int], found: [Int])
 
+    /// The problem in one line, naming the key and shapes.
     public var description: String {
         switch self {
         case let .missingKey(k): return "load: the checkpoint has no tensor \"\(k)\""

@@ -1,4 +1,4 @@
-/// Max pooling layer, as `torch.nn.MaxPool2d`: see ``maxPool2d(_:kernelSize:stride:padding:)``.
+/// Max pooling layer, as `torch.nn.MaxPool2d`: see `maxPool2d(_:kernelSize:stride:padding:)`.
 /// Shapes: [N, C, H, W] → [N, C, ⌊(H + 2p − k)/s⌋ + 1, ⌊(W + 2p − k)/s⌋ + 1]; `stride` defaults to the kernel size.
 public final class MaxPool2d: Module, Layer {
     /// Window size (kh, kw), step (sₕ, s_w) and implicit padding (pₕ, p_w, never chosen as the maximum).
@@ -19,11 +19,14 @@ public final class MaxPool2d: Module, Layer {
     }
 
     /// The maximum of each window: [N, C, H, W] → [N, C, OH, OW].
-    public func callAsFunction(_ x: Tensor) -> Tensor { maxPool2d(x, kernelSize: kernelSize, stride: stride, padding: padding) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(maxPool2d(x, kernelSize: kernelSize, stride: stride, padding: padding)) }
+    public override var extraRepr: String {
+        "kernel_size=\(pythonPair(kernelSize)), stride=\(pythonPair(stride)), padding=\(pythonPair(padding)), dilation=1, ceil_mode=False"
+    }
 }
 
 /// Average pooling layer, as `torch.nn.AvgPool2d` (count_include_pad=True by default): see
-/// ``avgPool2d(_:kernelSize:stride:padding:countIncludePad:)``.
+/// `avgPool2d(_:kernelSize:stride:padding:countIncludePad:)`.
 public final class AvgPool2d: Module, Layer {
     /// Window size (kh, kw), step (sₕ, s_w) and zero padding (pₕ, p_w).
     public let kernelSize: (Int, Int), stride: (Int, Int), padding: (Int, Int)
@@ -48,12 +51,13 @@ public final class AvgPool2d: Module, Layer {
 
     /// The mean of each window: [N, C, H, W] → [N, C, OH, OW].
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        avgPool2d(x, kernelSize: kernelSize, stride: stride, padding: padding, countIncludePad: countIncludePad)
+        recorded(avgPool2d(x, kernelSize: kernelSize, stride: stride, padding: padding, countIncludePad: countIncludePad))
     }
+    public override var extraRepr: String { "kernel_size=\(pythonPair(kernelSize)), stride=\(pythonPair(stride)), padding=\(pythonPair(padding))" }
 }
 
 /// Adaptive average pooling layer, as `torch.nn.AdaptiveAvgPool2d`: [N, C, H, W] → [N, C, OH, OW] for any
-/// H, W (see ``adaptiveAvgPool2d(_:outputSize:)``).
+/// H, W (see `adaptiveAvgPool2d(_:outputSize:)`).
 public final class AdaptiveAvgPool2d: Module, Layer {
     /// Output height and width (OH, OW).
     public let outputSize: (Int, Int)
@@ -72,5 +76,6 @@ public final class AdaptiveAvgPool2d: Module, Layer {
     public convenience init(_ outputSize: Int) { self.init(outputSize: (outputSize, outputSize)) }
 
     /// The mean of each adaptive bin: [N, C, H, W] → [N, C, OH, OW].
-    public func callAsFunction(_ x: Tensor) -> Tensor { adaptiveAvgPool2d(x, outputSize: outputSize) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { recorded(adaptiveAvgPool2d(x, outputSize: outputSize)) }
+    public override var extraRepr: String { "output_size=\(pythonPair(outputSize))" }
 }

@@ -16,6 +16,13 @@ public class RecurrentCell: Module {
     public let inputSize: Int, hiddenSize: Int
     let kind: RecurrentKind
 
+    /// As PyTorch's `RNNCellBase.extra_repr()`: `GRUCell(10, 20)`, `RNNCell(3, 4, bias=False, nonlinearity=relu)`.
+    public override var extraRepr: String {
+        "\(inputSize), \(hiddenSize)" + (biasIh == nil ? ", bias=False" : "") + (kind == .rnnReLU ? ", nonlinearity=relu" : "")
+    }
+
+    public override var typeName: String { kind.layerName + "Cell" }
+
     init(kind: RecurrentKind, inputSize: Int, hiddenSize: Int, bias: Bool) {
         require(inputSize > 0 && hiddenSize > 0, "recurrent cell: sizes \(inputSize), \(hiddenSize) must be positive")
         let w = RecurrentWeights(gates: kind.gateCount, inputSize: inputSize, hiddenSize: hiddenSize, bias: bias)
@@ -42,18 +49,7 @@ public class RecurrentCell: Module {
         let pass = Tensor.recurrence(kind, input: x, h0: state(h, "hidden state"), c0: state(c, "cell state"),
                                      weightIh: weightIh, weightHh: weightHh, biasIh: biasIh, biasHh: biasHh, reverse: false)
         func shaped(_ t: Tensor) -> Tensor { batched ? t : t.reshaped(to: [hiddenSize]) }
-        return (shaped(pass.hN), kind == .lstm ? shaped(pass.cN) : nil)
-    }
-}
-
-extension RecurrentCell: CustomStringConvertible {
-    /// The cell as it would be constructed, e.g. `GRUCell(inputSize: 10, hiddenSize: 20)`.
-    public var description: String {
-        let name = kind.layerName + "Cell"
-        var options = ["inputSize: \(inputSize)", "hiddenSize: \(hiddenSize)"]
-        if biasIh == nil { options.append("bias: false") }
-        if kind == .rnnReLU { options.append("nonlinearity: .relu") }
-        return "\(name)(\(options.joined(separator: ", ")))"
+        return (recorded(shaped(pass.hN)), kind == .lstm ? shaped(pass.cN) : nil)
     }
 }
 

@@ -37,7 +37,7 @@ public struct RecurrentWeights {
 ///
 /// Layer l > 0 reads the outputs of layer l − 1 (both directions concatenated, [..., 2H]), with dropout on
 /// them in training mode when `dropout` > 0 (not after the last layer). Each layer and direction is one
-/// autograd node (see ``Tensor/recurrence``). Parameters `weight_ih_l{l}`, `weight_hh_l{l}`, `bias_ih_l{l}`,
+/// autograd node (see `Tensor.recurrence`). Parameters `weight_ih_l{l}`, `weight_hh_l{l}`, `bias_ih_l{l}`,
 /// `bias_hh_l{l}`, with `_reverse` appended for the backward direction, in PyTorch's state-dict order.
 public class RecurrentLayer: Module {
     /// Features of the input, of each hidden state (H), and number of stacked layers.
@@ -50,6 +50,19 @@ public class RecurrentLayer: Module {
     /// Parameters of layer l, direction d (0 forward, 1 reverse) at index l·directions + d.
     public let weights: [RecurrentWeights]
     let kind: RecurrentKind
+
+    /// As PyTorch's `RNNBase.extra_repr()`: `LSTM(32, 64, num_layers=2, batch_first=True)`.
+    public override var extraRepr: String {
+        var s = "\(inputSize), \(hiddenSize)"
+        if numLayers != 1 { s += ", num_layers=\(numLayers)" }
+        if !bias { s += ", bias=False" }
+        if batchFirst { s += ", batch_first=True" }
+        if dropout != 0 { s += ", dropout=\(dropout)" }
+        if bidirectional { s += ", bidirectional=True" }
+        return s
+    }
+
+    public override var typeName: String { kind.layerName }
 
     init(kind: RecurrentKind, inputSize: Int, hiddenSize: Int, numLayers: Int, bias: Bool, batchFirst: Bool,
          dropout: Float, bidirectional: Bool) {
@@ -131,22 +144,7 @@ public class RecurrentLayer: Module {
             return batched ? s : s.squeezed(axis: 1)
         }
         let output = !batched ? x.squeezed(axis: 1) : batchFirst ? x.transposed(0, 1) : x
-        return (output, finalState(hN), kind == .lstm ? finalState(cN) : nil)
-    }
-}
-
-extension RecurrentLayer: CustomStringConvertible {
-    /// The layer as it would be constructed, e.g. `LSTM(inputSize: 32, hiddenSize: 64, numLayers: 2)`.
-    public var description: String {
-        let name = kind.layerName
-        var options = ["inputSize: \(inputSize)", "hiddenSize: \(hiddenSize)"]
-        if numLayers != 1 { options.append("numLayers: \(numLayers)") }
-        if kind == .rnnReLU { options.append("nonlinearity: .relu") }
-        if !bias { options.append("bias: false") }
-        if batchFirst { options.append("batchFirst: true") }
-        if dropout != 0 { options.append("dropout: \(dropout)") }
-        if bidirectional { options.append("bidirectional: true") }
-        return "\(name)(\(options.joined(separator: ", ")))"
+        return (recorded(output), finalState(hN), kind == .lstm ? finalState(cN) : nil)
     }
 }
 

@@ -61,7 +61,7 @@ extension Tensor {
 
 /// max(x, 0) + log1p(e^{−|x|}); log1p(u) = log(1 + u)·u / ((1 + u) − 1), exact to rounding for small u.
 private struct SoftplusKernel: UnaryKernel {
-    @inline(__always) func apply(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    @inline(__always) func apply(_ x: FloatVector) -> FloatVector {
         let u = SIMDMath.exp(-SIMDMath.abs(x))
         let v = 1 + u
         let log1p = (SIMDMath.log(v) * u / (v - 1)).replacing(with: u, where: v .== 1)
@@ -71,5 +71,24 @@ private struct SoftplusKernel: UnaryKernel {
 
 /// g·σ(x), the derivative of softplus.
 private struct SoftplusBackward: BinaryKernel {
-    @inline(__always) func apply(_ x: SIMD8<Float>, _ g: SIMD8<Float>) -> SIMD8<Float> { g * SIMDMath.sigmoid(x) }
+    @inline(__always) func apply(_ x: FloatVector, _ g: FloatVector) -> FloatVector { g * SIMDMath.sigmoid(x) }
+}
+
+extension Reference {
+    /// Binary cross-entropy on logits, composed as the formula reads (the reference of
+    /// ``binaryCrossEntropyWithLogits(_:_:weight:posWeight:reduction:)``, as
+    /// `torch.nn.functional.binary_cross_entropy_with_logits`):
+    ///
+    ///     ℓᵢ = −wᵢ [p_c yᵢ log σ(xᵢ) + (1 − yᵢ) log(1 − σ(xᵢ))]
+    ///
+    /// Unlike the fused op it overflows where σ saturates (|x| ≳ 17): it is for reading and testing.
+    /// Shapes: logits and target the same shape; weight broadcasts to it, posWeight along the last axis.
+    public static func binaryCrossEntropyWithLogits(_ logits: Tensor, _ target: Tensor, weight: Tensor? = nil,
+                                                    posWeight: Tensor? = nil, reduction: Reduction = .mean) -> Tensor {
+        let p = logits.sigmoid()
+        let positive = target * p.log() * (posWeight ?? Tensor(1))
+        var loss = -(positive + (1 - target) * (1 - p).log())
+        if let weight { loss = loss * weight }
+        return loss.reduced(by: reduction)
+    }
 }

@@ -89,13 +89,7 @@ struct ClassIndexBatch {
         case 2: rows = input
         default: rows = input.movingAxis(1, to: -1).reshaped(to: [-1, classes])
         }
-        targets = target.scalars.map { value in
-            let index = Int(exactly: value)
-            require(index != nil, "\(name): target \(value) is not a class index")
-            if let ignoreIndex, index == ignoreIndex { return -1 }
-            require(index! >= 0 && index! < classes, "\(name): target class index \(index!) out of range for C = \(classes) classes")
-            return index!
-        }
+        targets = target.checkedIndices(below: classes, op: name, what: "target", ignoring: ignoreIndex)
         self.weight = weight?.scalars
         lossShape = target.shape
         self.name = name
@@ -190,4 +184,35 @@ private func logSumExp(_ x: UnsafePointer<Float>, into p: UnsafeMutablePointer<F
         Loops.zip(MulKernel(), p, 1, &inv, 0, p, n)
     }
     return m + Foundation.log(s)
+}
+
+extension Reference {
+    /// Cross-entropy between logits and class indices, composed: `logSoftmax`, then the target's entry
+    /// gathered (the reference of ``crossEntropy(_:_:weight:labelSmoothing:ignoreIndex:reduction:)``, as
+    /// `torch.nn.functional.cross_entropy`):
+    ///
+    ///     log p = logSoftmax(x) over the classes
+    ///     ℓₙ = (1 − ε)·(−w_{yₙ} log p_{n,yₙ}) + ε·(−Σ_c w_c log p_{n,c} / C)
+    ///
+    /// with ℓₙ = 0 where yₙ = `ignoreIndex`; `.mean` divides Σₙ ℓₙ by Σₙ w_{yₙ} over the targets kept.
+    /// Shapes: logits [N, C] or [N, C, d₁, …]; target class indices as Floats, [N] or [N, d₁, …];
+    /// weight [C].
+    public static func crossEntropy(_ logits: Tensor, _ target: Tensor, weight: Tensor? = nil, labelSmoothing: Float = 0,
+                                    ignoreIndex: Int? = nil, reduction: Reduction = .mean) -> Tensor {
+        let classes = logits.shape[1]
+        let logP = logits.logSoftmax(alongAxis: 1)
+        let kept = ignoreIndex.map { target .!= Float($0) } ?? Tensor.ones(like: target)  // 0 where ignored
+        let y = target * kept                                                             // ignored targets read class 0
+        let w = weight ?? Tensor.ones([classes])
+        let wy = w.indexSelect(alongAxis: 0, indices: y.reshaped(to: [-1])).reshaped(to: target.shape) * kept
+        let nll = -logP.gathering(alongAxis: 1, indices: y.unsqueezed(at: 1)).squeezed(axis: 1) * wy
+        let classWeights = w.reshaped(to: [1, classes] + Array(repeating: 1, count: logits.rank - 2))
+        let uniform = -(logP * classWeights).sum(alongAxis: 1) * kept / Float(classes)
+        let loss = (1 - labelSmoothing) * nll + labelSmoothing * uniform
+        switch reduction {
+        case .none: return loss
+        case .sum: return loss.sum()
+        case .mean: return loss.sum() / wy.sum()
+        }
+    }
 }

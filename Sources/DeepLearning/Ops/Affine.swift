@@ -1,5 +1,6 @@
-// The affine map of a fully connected layer as one op: y = x·Wᵀ + b with the bias folded into the GEMM
-// and gradients produced directly in each parameter's layout (no transposed copies), as PyTorch's addmm.
+// The affine map of a fully connected layer as one op: y = x·Wᵀ + b, with its backward rule beside it. The
+// products are Kernels/AffineKernels.swift (the bias folded into the GEMM, gradients straight in each
+// parameter's layout, as PyTorch's addmm); `Reference.linear` below is the same map written with public ops.
 
 extension Tensor {
     /// A contiguous 2-D view [rows, last dimension] of this tensor.
@@ -22,41 +23,41 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     let x2 = x.rowMatrix(), w = weight.rowMatrix()
     let rows = x2.shape[0]
     var out = Tensor(uninitialized: Array(x.shape.dropLast()) + [outFeatures])
-    if let bias {
-        let b = bias.contiguous()
-        for r in 0..<rows { (out.pointer + r * outFeatures).update(from: b.pointer, count: outFeatures) }
-    }
-    if rows > 0 && outFeatures > 0 {
-        GEMM.multiply(m: rows, n: outFeatures, k: inFeatures,
-                      MatrixOperand(pointer: x2.pointer, transposed: false, leadingDimension: inFeatures),
-                      MatrixOperand(pointer: w.pointer, transposed: true, leadingDimension: inFeatures),
-                      out.pointer, ldc: outFeatures, beta: bias == nil ? 0 : 1)
-    }
+    let b = bias?.contiguous()
+    AffineKernels.forward(x: x2.pointer, weight: w.pointer, bias: b?.pointer, into: out.pointer,
+                          rows: rows, inFeatures: inFeatures, outFeatures: outFeatures)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     if Tensor.shouldRecord(inputs) {
         let xShape = x.shape, needX = x.requiresGrad, needW = weight.requiresGrad
         out.attach("linear", inputs: inputs) { g in
             let g2 = g.rowMatrix()
             var grads: [Tensor?] = [nil, nil]
-            if needX {
+            if needX {  // ∂x = G·W
                 let dx = Tensor(uninitialized: [rows, inFeatures])
-                GEMM.multiply(m: rows, n: inFeatures, k: outFeatures,
-                              MatrixOperand(pointer: g2.pointer, transposed: false, leadingDimension: outFeatures),
-                              MatrixOperand(pointer: w.pointer, transposed: false, leadingDimension: inFeatures),
-                              dx.pointer, ldc: inFeatures)
+                AffineKernels.inputGradient(g2.pointer, weight: w.pointer, into: dx.pointer, rows: rows, inFeatures: inFeatures,
+                                            outFeatures: outFeatures)
                 grads[0] = dx.reshaped(to: xShape)
             }
-            if needW {
+            if needW {  // ∂W = Gᵀ·x
                 let dw = Tensor(uninitialized: [outFeatures, inFeatures])
-                GEMM.multiply(m: outFeatures, n: inFeatures, k: rows,
-                              MatrixOperand(pointer: g2.pointer, transposed: true, leadingDimension: outFeatures),
-                              MatrixOperand(pointer: x2.pointer, transposed: false, leadingDimension: inFeatures),
-                              dw.pointer, ldc: inFeatures)
+                AffineKernels.weightGradient(g2.pointer, input: x2.pointer, into: dw.pointer, rows: rows, inFeatures: inFeatures,
+                                             outFeatures: outFeatures)
                 grads[1] = dw
             }
-            if bias != nil { grads.append(g2.sum(alongAxis: 0)) }
+            if bias != nil { grads.append(g2.sum(alongAxis: 0)) }  // ∂b = Σ_rows G
             return grads
         }
     }
     return out
+}
+
+extension Reference {
+    /// y = x·Wᵀ + b, composed: `x.matmul(weight.transposed()) + bias` (the reference of
+    /// ``linear(_:weight:bias:)``, as `torch.nn.functional.linear`).
+    ///
+    /// Shapes: x [..., in], weight [out, in], bias [out] → y [..., out].
+    public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+        let y = x.matmul(weight.transposed())
+        return bias.map { y + $0 } ?? y
+    }
 }

@@ -4,20 +4,20 @@ import Foundation
 // Each op's backward rule sits beside its forward, and broadcast gradients are summed back to each
 // input's shape.
 
-struct AddKernel: BinaryKernel { @inline(__always) func apply(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a + b } }
-struct SubKernel: BinaryKernel { @inline(__always) func apply(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a - b } }
-struct MulKernel: BinaryKernel { @inline(__always) func apply(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a * b } }
-struct DivKernel: BinaryKernel { @inline(__always) func apply(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a / b } }
+struct AddKernel: BinaryKernel { @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector { a + b } }
+struct SubKernel: BinaryKernel { @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector { a - b } }
+struct MulKernel: BinaryKernel { @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector { a * b } }
+struct DivKernel: BinaryKernel { @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector { a / b } }
 struct MaxKernel2: BinaryKernel {
-    @inline(__always) func apply(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a.replacing(with: b, where: b .> a) }
+    @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector { a.replacing(with: b, where: b .> a) }
 }
 struct MinKernel2: BinaryKernel {
-    @inline(__always) func apply(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a.replacing(with: b, where: b .< a) }
+    @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector { a.replacing(with: b, where: b .< a) }
 }
 struct PowKernel: BinaryKernel {
-    @inline(__always) func apply(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
-        var r = SIMD8<Float>()
-        for i in 0..<8 { r[i] = powf(a[i], b[i]) }
+    @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector {
+        var r = FloatVector()
+        for i in 0..<FloatVector.scalarCount { r[i] = powf(a[i], b[i]) }
         return r
     }
 }
@@ -138,19 +138,23 @@ extension Tensor {
 
     // MARK: Scalars on either side
 
+    /// a + b with the scalar broadcast to a's shape.
     public static func + (a: Tensor, b: Float) -> Tensor { a + Tensor(b) }
+    /// a + b with the scalar broadcast to b's shape.
     public static func + (a: Float, b: Tensor) -> Tensor { Tensor(a) + b }
+    /// a − b with the scalar broadcast to a's shape.
     public static func - (a: Tensor, b: Float) -> Tensor { a - Tensor(b) }
+    /// a − b with the scalar broadcast to b's shape.
     public static func - (a: Float, b: Tensor) -> Tensor { Tensor(a) - b }
+    /// a·b with the scalar broadcast to a's shape.
     public static func * (a: Tensor, b: Float) -> Tensor { a * Tensor(b) }
+    /// a·b with the scalar broadcast to b's shape.
     public static func * (a: Float, b: Tensor) -> Tensor { Tensor(a) * b }
+    /// a / b with the scalar broadcast to a's shape.
     public static func / (a: Tensor, b: Float) -> Tensor { a / Tensor(b) }
+    /// a / b with the scalar broadcast to b's shape.
     public static func / (a: Float, b: Tensor) -> Tensor { Tensor(a) / b }
     /// Elementwise power with a scalar exponent.
     public func pow(_ exponent: Float) -> Tensor { Tensor.pow(self, Tensor(exponent)) }
-
-    public static func += (a: inout Tensor, b: Tensor) { a = a + b }
-    public static func -= (a: inout Tensor, b: Tensor) { a = a - b }
-    public static func *= (a: inout Tensor, b: Tensor) { a = a * b }
-    public static func /= (a: inout Tensor, b: Tensor) { a = a / b }
+    // Compound assignment (`+=`, `x *= 2`) is in Ops/Indexing.swift, with the other writes.
 }

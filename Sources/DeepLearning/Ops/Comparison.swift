@@ -2,12 +2,12 @@
 // `where` selects between two tensors by a mask and is differentiable in both.
 
 
-struct GreaterKernel: BinaryKernel { @inline(__always) func apply(_ a: V8, _ b: V8) -> V8 { V8(repeating: 0).replacing(with: 1, where: a .> b) } }
-struct GreaterEqualKernel: BinaryKernel { @inline(__always) func apply(_ a: V8, _ b: V8) -> V8 { V8(repeating: 0).replacing(with: 1, where: a .>= b) } }
-struct EqualKernel: BinaryKernel { @inline(__always) func apply(_ a: V8, _ b: V8) -> V8 { V8(repeating: 0).replacing(with: 1, where: a .== b) } }
+struct GreaterKernel: BinaryKernel { @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector { FloatVector(repeating: 0).replacing(with: 1, where: a .> b) } }
+struct GreaterEqualKernel: BinaryKernel { @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector { FloatVector(repeating: 0).replacing(with: 1, where: a .>= b) } }
+struct EqualKernel: BinaryKernel { @inline(__always) func apply(_ a: FloatVector, _ b: FloatVector) -> FloatVector { FloatVector(repeating: 0).replacing(with: 1, where: a .== b) } }
 struct SelectKernel: BinaryKernel {
     // a: mask, b: value; returns value where mask != 0 else 0
-    @inline(__always) func apply(_ m: V8, _ v: V8) -> V8 { V8(repeating: 0).replacing(with: v, where: m .!= 0) }
+    @inline(__always) func apply(_ m: FloatVector, _ v: FloatVector) -> FloatVector { FloatVector(repeating: 0).replacing(with: v, where: m .!= 0) }
 }
 
 extension Tensor {
@@ -24,11 +24,17 @@ extension Tensor {
     /// 1 where a ≠ b.
     public static func .!= (a: Tensor, b: Tensor) -> Tensor { 1 - (a .== b) }
 
+    /// 1 where a > b, else 0 (a's shape; no gradient).
     public static func .> (a: Tensor, b: Float) -> Tensor { a .> Tensor(b) }
+    /// 1 where a < b, else 0 (a's shape; no gradient).
     public static func .< (a: Tensor, b: Float) -> Tensor { a .< Tensor(b) }
+    /// 1 where a ≥ b, else 0 (a's shape; no gradient).
     public static func .>= (a: Tensor, b: Float) -> Tensor { a .>= Tensor(b) }
+    /// 1 where a ≤ b, else 0 (a's shape; no gradient).
     public static func .<= (a: Tensor, b: Float) -> Tensor { a .<= Tensor(b) }
+    /// 1 where a = b, else 0 (a's shape; no gradient).
     public static func .== (a: Tensor, b: Float) -> Tensor { a .== Tensor(b) }
+    /// 1 where a ≠ b, else 0 (a's shape; no gradient).
     public static func .!= (a: Tensor, b: Float) -> Tensor { a .!= Tensor(b) }
 
     /// Elements of `a` where `condition` is non-zero, of `b` elsewhere (all three broadcast together), as

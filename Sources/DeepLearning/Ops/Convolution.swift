@@ -1,8 +1,6 @@
-// 2-D convolution as im2col + GEMM, one image at a time, the batch split across cores (each core runs
-// single-threaded BLAS on its own images, with its own im2col buffer that stays in cache). The backward
-// pass runs the same loop: ∂W += ∂y·colᵀ, ∂b += Σ ∂y, ∂x = col2im(Wᵀ·∂y). Per image and not over the
-// whole batch at once because OpenBLAS's small-matrix kernels are fastest on these sizes and the im2col
-// matrix of one image stays in cache (measured on LeNet: 2–4× faster than one batch-wide product).
+// 2-D convolution as an op: argument checks, the autograd node, and the composed reference
+// (`Reference.conv2d`). The loops, im2col + GEMM one image at a time, are `Convolution` in
+// Kernels/ConvolutionKernels.swift.
 
 /// 2-D cross-correlation over a batch of images, as `torch.nn.functional.conv2d`.
 ///
@@ -64,157 +62,40 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
            groups: groups)
 }
 
-/// The loops of one convolution's forward and backward passes over raw buffers.
-struct Convolution {
-    /// Window over the channels of one group.
-    let geometry: WindowGeometry
-    let batch: Int
-    let outChannels: Int
-    let groups: Int
-
-    var inChannels: Int { geometry.channels * groups }
-    /// Output channels per group.
-    var groupOut: Int { outChannels / groups }
-
-    /// Multiply–adds of one image's forward pass.
-    var workPerImage: Int { outChannels * geometry.patchSize * geometry.outPlane }
-
-    /// Runs `body(chunk, images)` over the batch: in `chunks` parallel pieces (each with single-threaded
-    /// BLAS) when there are several images and enough work to pay for a second core; else inline, where
-    /// BLAS may use its own threads.
-    static func forEachChunk(_ chunks: Int, of count: Int, _ body: (Int, Range<Int>) -> Void) {
-        if chunks <= 1 { body(0, 0..<count); return }
-        Parallel.withSingleThreadedBLAS {
-            Parallel.forEach(chunks, costPerItem: 1 << 20) { r in
-                for chunk in r { body(chunk, (count * chunk / chunks)..<(count * (chunk + 1) / chunks)) }
-            }
-        }
-    }
-
-    /// Floats in the im2col matrices of the whole batch, [N, groups, patchSize, outPlane].
-    var columnCount: Int { batch * groups * geometry.patchSize * geometry.outPlane }
-
-    /// Largest batch of im2col matrices (in floats, 64 MB) that the forward pass keeps for the weight
-    /// gradient, as PyTorch's unfolded-input buffer once did; bigger ones are computed again in backward.
-    static let maxCachedColumns = 16 << 20
-
-    /// Whether the forward pass keeps its im2col matrices for the weight gradient. Keeping them costs a
-    /// write and a read of the whole batch's matrices through memory; recomputing costs one more im2col,
-    /// which is cheap per byte for long output rows and dear for short ones (measured on LeNet: keeping
-    /// pays at 10×10 outputs, 7% faster; it loses at 28×28, 8% slower).
-    var keepsColumns: Bool {
-        !geometry.isPointwise && geometry.outWidth < 16 && columnCount <= Convolution.maxCachedColumns
-    }
-
-    var chunkCount: Int {
-        guard batch > 1, Parallel.threadCount > 1, batch * workPerImage >= 1 << 18 else { return 1 }
-        return Swift.min(Parallel.threadCount, batch)
-    }
-
-    /// y = conv(x, W) + b on contiguous buffers x [N, C, H, W], W [O, C/groups, kh, kw], b [O], y [N, O, OH, OW].
-    /// With `columns` ([N, groups, patchSize, outPlane]) the im2col matrices are written there and kept.
-    func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>,
-                 columns: UnsafeMutablePointer<Float>?) {
-        let g = geometry, k = g.patchSize, l = g.outPlane, og = groupOut
-        Convolution.forEachChunk(chunkCount, of: batch) { _, images in
-            let buffer = g.isPointwise || columns != nil ? nil : Tensor(uninitialized: [k * l])
-            for image in images {
-                let xn = x + image * inChannels * g.plane, yn = y + image * outChannels * l
-                for group in 0..<groups {
-                    let xg = xn + group * g.channels * g.plane, yg = yn + group * og * l
-                    var col = xg
-                    if let target = columns.map({ $0 + (image * groups + group) * k * l }) ?? buffer?.pointer {
-                        Im2col.im2col(g, xg, target)
-                        col = UnsafePointer(target)
-                    }
-                    GEMM.multiply(m: og, n: l, k: k,
-                                  MatrixOperand(pointer: w + group * og * k, transposed: false, leadingDimension: k),
-                                  MatrixOperand(pointer: col, transposed: false, leadingDimension: l),
-                                  yg, ldc: l)
-                    if let b {
-                        // Added after the product (beta = 0 keeps OpenBLAS on its fastest small kernels).
-                        for r in 0..<og { Im2col.addScalar(b[group * og + r], yg + r * l, l) }
-                    }
+extension Reference {
+    /// 2-D cross-correlation, composed: for each kernel offset (i, j), the strided window of the padded
+    /// input that it meets, times W[:, :, i, j], summed (the reference of
+    /// ``conv2d(_:weight:bias:stride:padding:dilation:groups:)``, as `torch.nn.functional.conv2d`):
+    ///
+    ///     y[n, o, p, q] = b[o] + Σ_{c ∈ group(o)} Σ_{i,j} W[o, c, i, j] · x[n, c, p·sₕ + i·dₕ − pₕ, q·s_w + j·d_w − p_w]
+    ///
+    /// Shapes: x [N, C, H, W], weight [O, C/groups, kh, kw], bias [O] → y [N, O, OH, OW],
+    /// OH = ⌊(H + 2pₕ − dₕ(kh − 1) − 1)/sₕ⌋ + 1 (OW likewise).
+    public static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
+                              padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), groups: Int = 1) -> Tensor {
+        let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
+        let (o, cg, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
+        let og = o / groups
+        let oh = (h + 2 * padding.0 - dilation.0 * (kh - 1) - 1) / stride.0 + 1
+        let ow = (w + 2 * padding.1 - dilation.1 * (kw - 1) - 1) / stride.1 + 1
+        let padded = x.padded([(0, 0), (0, 0), (padding.0, padding.0), (padding.1, padding.1)])
+        var outputs: [Tensor] = []
+        for g in 0..<groups {
+            let xg = padded.sliced(alongAxis: 1, g * cg..<(g + 1) * cg)
+            let wg = weight.sliced(alongAxis: 0, g * og..<(g + 1) * og)
+            var y = Tensor.zeros([n, og, oh * ow])
+            for i in 0..<kh {
+                for j in 0..<kw {
+                    // x[n, c, p·sₕ + i·dₕ, q·s_w + j·d_w] for every output position (p, q): [N, C/groups, OH, OW]
+                    let window = xg.sliced(alongAxis: 2, i * dilation.0..<i * dilation.0 + (oh - 1) * stride.0 + 1, step: stride.0)
+                        .sliced(alongAxis: 3, j * dilation.1..<j * dilation.1 + (ow - 1) * stride.1 + 1, step: stride.1)
+                    let wij = wg.sliced(alongAxis: 2, i..<i + 1).sliced(alongAxis: 3, j..<j + 1).reshaped(to: [og, cg])
+                    y = y + wij.matmul(window.reshaped(to: [n, cg, oh * ow]))
                 }
             }
-            withExtendedLifetime(buffer) {}
+            outputs.append(y)
         }
-    }
-
-    /// Gradients of the loss with respect to x, W and b given ∂y (nil where not asked for).
-    /// `columns` holds the forward pass's im2col matrices, when it kept them.
-    func backward(x: Tensor, weight: Tensor, gradient dy: Tensor, columns: Tensor?, needX: Bool, needWeight: Bool, needBias: Bool)
-        -> (x: Tensor?, weight: Tensor?, bias: Tensor?) {
-        let g = geometry, k = g.patchSize, l = g.outPlane, og = groupOut
-        let chunks = chunkCount
-        let dx = needX ? Tensor(uninitialized: [batch, inChannels, g.height, g.width]) : nil
-        // Few output channels and many taps: OpenBLAS is up to twice as fast on ∂Wᵀ = col·∂yᵀ than on
-        // ∂W = ∂y·colᵀ (measured; e.g. LeNet's second convolution, 16 × 150 × 100).
-        let transposed = og <= 16 && k >= 8 * og
-        // Each chunk sums into its own buffer ([O, K], or [groups, K, og] when transposed); added at the end.
-        let dw = needWeight ? (0..<chunks).map { _ in Tensor.zeros([outChannels, g.channels, g.kernelHeight, g.kernelWidth]) } : []
-        let db = needBias ? (0..<chunks).map { _ in Tensor.zeros([outChannels]) } : []
-        let xp = x.pointer, wp = weight.pointer, dyp = dy.pointer
-        Convolution.forEachChunk(chunks, of: batch) { chunk, images in
-            let buffer = g.isPointwise || !(needWeight || needX) ? nil : Tensor(uninitialized: [k * l])
-            // ∂W of one image goes to a scratch matrix and is added to the chunk's sum: OpenBLAS's small
-            // kernels are much slower with beta = 1 than with beta = 0.
-            let scratch = needWeight ? Tensor(uninitialized: [og * k]) : nil
-            for image in images {
-                let xn = xp + image * inChannels * g.plane, dyn = dyp + image * outChannels * l
-                if let dx, !g.isPointwise { Im2col.zero(dx.pointer + image * inChannels * g.plane, inChannels * g.plane) }
-                for group in 0..<groups {
-                    let xg = xn + group * g.channels * g.plane, dyg = dyn + group * og * l
-                    let wg = wp + group * og * k
-                    if needWeight {
-                        var col = UnsafePointer(xg)
-                        if let columns {
-                            col = UnsafePointer(columns.pointer + (image * groups + group) * k * l)
-                        } else if let buffer {
-                            Im2col.im2col(g, xg, buffer.pointer)
-                            col = UnsafePointer(buffer.pointer)
-                        }
-                        let dyOperand = MatrixOperand(pointer: dyg, transposed: transposed, leadingDimension: l)
-                        let colOperand = MatrixOperand(pointer: col, transposed: !transposed, leadingDimension: l)
-                        if transposed {
-                            // ∂W_gᵀ [k, og] += col [k, l] · ∂y_gᵀ [l, og]
-                            GEMM.multiply(m: k, n: og, k: l, colOperand, dyOperand, scratch!.pointer, ldc: og)
-                        } else {
-                            // ∂W_g [og, k] += ∂y_g [og, l] · colᵀ [l, k]
-                            GEMM.multiply(m: og, n: k, k: l, dyOperand, colOperand, scratch!.pointer, ldc: k)
-                        }
-                        Im2col.add(scratch!.pointer, dw[chunk].pointer + group * og * k, og * k)
-                    }
-                    if needBias {
-                        let acc = db[chunk].pointer + group * og
-                        for r in 0..<og { acc[r] += Loops.reduce(SumKernel.self, dyg + r * l, l) }
-                    }
-                    if let dx {
-                        // ∂col [k, l] = W_gᵀ [k, og] · ∂y_g [og, l], then scattered back onto the image.
-                        let dxg = dx.pointer + image * inChannels * g.plane + group * g.channels * g.plane
-                        let target = buffer?.pointer ?? dxg
-                        GEMM.multiply(m: k, n: l, k: og,
-                                      MatrixOperand(pointer: wg, transposed: true, leadingDimension: k),
-                                      MatrixOperand(pointer: dyg, transposed: false, leadingDimension: l),
-                                      target, ldc: l)
-                        if buffer != nil { Im2col.col2im(g, target, dxg) }
-                    }
-                }
-            }
-            withExtendedLifetime((buffer, scratch)) {}
-        }
-        for c in 1..<Swift.max(chunks, 1) {
-            if needWeight { Im2col.add(dw[c].pointer, dw[0].pointer, dw[0].count) }
-            if needBias { Im2col.add(db[c].pointer, db[0].pointer, outChannels) }
-        }
-        if needWeight && transposed {
-            let result = Tensor(uninitialized: dw[0].shape)
-            for group in 0..<groups {
-                let src = dw[0].pointer + group * og * k, dst = result.pointer + group * og * k
-                for r in 0..<k { for o in 0..<og { dst[o * k + r] = src[r * og + o] } }
-            }
-            return (dx, result, db.first)
-        }
-        return (dx, dw.first, db.first)
+        let y = Tensor.concatenated(outputs, alongAxis: 1).reshaped(to: [n, o, oh, ow])
+        return bias.map { y + $0.reshaped(to: [1, o, 1, 1]) } ?? y
     }
 }

@@ -91,7 +91,7 @@ extension Tensor {
 
     /// `indexSelect` with indices held in a tensor (as Floats).
     public func indexSelect(alongAxis axis: Int, indices: Tensor) -> Tensor {
-        indexSelect(alongAxis: axis, indices: indices.scalars.map { Int($0) })
+        indexSelect(alongAxis: axis, indices: indices.checkedIndices(below: shape[normalizedAxis(axis, op: "indexSelect")], op: "indexSelect"))
     }
 
     /// out[i][j][k] = self[i][index[i][j][k]][k] for axis 1 (and likewise for any axis), as `torch.gather`.
@@ -102,7 +102,7 @@ extension Tensor {
         for d in 0..<rank where d != a {
             require(index.shape[d] <= shape[d], "gathering: index of shape \(index.shape) larger than input \(shape) at axis \(d)")
         }
-        let idx = index.scalars.map { Int($0) }
+        let idx = index.checkedIndices(below: shape[a], op: "gathering")
         let source = withNoGrad { contiguous() }
         let inStrides = source.strides
         let outStrides = Tensor.contiguousStrides(for: index.shape)

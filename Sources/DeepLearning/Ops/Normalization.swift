@@ -84,3 +84,43 @@ public func batchNorm(_ x: Tensor, runningMean: Tensor?, runningVar: Tensor?, we
     }
     return out
 }
+
+extension Reference {
+    /// Batch normalization, composed (Ioffe & Szegedy 2015, "Batch Normalization: Accelerating Deep Network
+    /// Training by Reducing Internal Covariate Shift", Algorithm 1; the reference of
+    /// ``batchNorm(_:runningMean:runningVar:weight:bias:training:momentum:eps:)``, as
+    /// `torch.nn.functional.batch_norm`):
+    ///
+    ///     μ = mean(x),  σ² = mean((x − μ)²)        over the batch and spatial axes, per channel
+    ///     x̂ = (x − μ) / √(σ² + ε),  y = γ·x̂ + β
+    ///
+    /// In training (or without running statistics) μ and σ² are the batch's, and the running statistics
+    /// (when given) become (1 − momentum)·r + momentum·(μ, σ²·M/(M − 1)); otherwise μ and σ² are the
+    /// running statistics. Shapes: x [N, C, ...]; weight, bias, runningMean, runningVar [C] → y like x.
+    public static func batchNorm(_ x: Tensor, runningMean: Tensor?, runningVar: Tensor?, weight: Tensor? = nil,
+                                 bias: Tensor? = nil, training: Bool = false, momentum: Float = 0.1,
+                                 eps: Float = 1e-5) -> Tensor {
+        let c = x.shape[1]
+        let axes = [0] + Array(2..<x.rank)
+        let channel = [1, c] + Array(repeating: 1, count: x.rank - 2)   // [C] broadcast along axis 1
+        let mean: Tensor, variance: Tensor
+        if training || runningMean == nil {
+            mean = x.mean(alongAxes: axes, keepDims: true)
+            variance = (x - mean).square().mean(alongAxes: axes, keepDims: true)
+            if let runningMean, let runningVar {
+                let m = Float(x.count / c)
+                withNoGrad {
+                    runningMean.assign((1 - momentum) * runningMean + momentum * mean.reshaped(to: [c]))
+                    runningVar.assign((1 - momentum) * runningVar + momentum * variance.reshaped(to: [c]) * (m / (m - 1)))
+                }
+            }
+        } else {
+            mean = runningMean!.reshaped(to: channel)
+            variance = runningVar!.reshaped(to: channel)
+        }
+        var y = (x - mean) / (variance + eps).sqrt()
+        if let weight { y = y * weight.reshaped(to: channel) }
+        if let bias { y = y + bias.reshaped(to: channel) }
+        return y
+    }
+}

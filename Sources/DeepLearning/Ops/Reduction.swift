@@ -88,6 +88,24 @@ extension Tensor {
         variance(alongAxes: [axis], keepDims: keepDims, unbiased: unbiased)
     }
 
+    /// Standard deviation along `axes`: √(Σ(x − x̄)² / (N − correction)), as
+    /// `torch.std(x, dim, correction=1, keepdim)`: `correction` 1 (the default) is Bessel's, 0 the
+    /// population's. N ≤ correction gives infinity or NaN, as PyTorch's. `[]` reduces every axis.
+    public func std(alongAxes axes: [Int], keepDims: Bool = false, correction: Int = 1) -> Tensor {
+        let axes = reductionAxes(axes, op: "std")
+        let n = axes.reduce(1) { $0 * shape[$1] }
+        let centered = self - mean(alongAxes: axes, keepDims: true)
+        return (centered.square().sum(alongAxes: axes, keepDims: keepDims) * (1 / Float(n - correction))).sqrt()
+    }
+
+    /// Standard deviation along one axis (see ``std(alongAxes:keepDims:correction:)``).
+    public func std(alongAxis axis: Int, keepDims: Bool = false, correction: Int = 1) -> Tensor {
+        std(alongAxes: [axis], keepDims: keepDims, correction: correction)
+    }
+
+    /// Standard deviation of all elements, as `x.std()`.
+    public func std(correction: Int = 1) -> Tensor { std(alongAxes: [], correction: correction) }
+
     /// Shared code of max and min: the gradient is spread evenly over the elements equal to the extreme.
     private func extreme<K: ReduceKernel>(_ k: K.Type, _ op: String, axes: [Int], keepDims: Bool) -> Tensor {
         let axes = reductionAxes(axes, op: op)

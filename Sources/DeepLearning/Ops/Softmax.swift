@@ -72,7 +72,15 @@ extension Tensor {
 }
 
 struct ShiftedExpKernel: BinaryKernel {
-    @inline(__always) func apply(_ x: V8, _ m: V8) -> V8 { SIMDMath.exp(x - m) }
+    @inline(__always) func apply(_ x: FloatVector, _ m: FloatVector) -> FloatVector { SIMDMath.exp(x - m) }
 }
 
 import Foundation
+
+/// softmax along `axis` (the last by default), beside ``relu(_:)``: as `torch.softmax(x, dim)` and
+/// ``Tensor/softmax(alongAxis:)``.
+public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor { x.softmax(alongAxis: axis) }
+
+/// log softmax along `axis` (the last by default): as `torch.log_softmax(x, dim)` and
+/// ``Tensor/logSoftmax(alongAxis:)``.
+public func logSoftmax(_ x: Tensor, axis: Int = -1) -> Tensor { x.logSoftmax(alongAxis: axis) }

@@ -3,51 +3,49 @@ import Foundation
 // Elementwise unary ops. Forward through a vectorized kernel; backward through a fused kernel of the
 // saved input or output and the incoming gradient.
 
-typealias V8 = SIMD8<Float>
-
-struct NegKernel: UnaryKernel { @inline(__always) func apply(_ x: V8) -> V8 { -x } }
-struct ExpKernel: UnaryKernel { @inline(__always) func apply(_ x: V8) -> V8 { SIMDMath.exp(x) } }
-struct LogKernel: UnaryKernel { @inline(__always) func apply(_ x: V8) -> V8 { SIMDMath.log(x) } }
-struct SqrtKernel: UnaryKernel { @inline(__always) func apply(_ x: V8) -> V8 { SIMDMath.sqrt(x) } }
-struct AbsKernel: UnaryKernel { @inline(__always) func apply(_ x: V8) -> V8 { SIMDMath.abs(x) } }
-struct SquareKernel: UnaryKernel { @inline(__always) func apply(_ x: V8) -> V8 { x * x } }
-struct SigmoidKernel: UnaryKernel { @inline(__always) func apply(_ x: V8) -> V8 { SIMDMath.sigmoid(x) } }
-struct TanhKernel: UnaryKernel { @inline(__always) func apply(_ x: V8) -> V8 { SIMDMath.tanh(x) } }
-struct ReluKernel: UnaryKernel { @inline(__always) func apply(_ x: V8) -> V8 { x.replacing(with: 0, where: x .< 0) } }
+struct NegKernel: UnaryKernel { @inline(__always) func apply(_ x: FloatVector) -> FloatVector { -x } }
+struct ExpKernel: UnaryKernel { @inline(__always) func apply(_ x: FloatVector) -> FloatVector { SIMDMath.exp(x) } }
+struct LogKernel: UnaryKernel { @inline(__always) func apply(_ x: FloatVector) -> FloatVector { SIMDMath.log(x) } }
+struct SqrtKernel: UnaryKernel { @inline(__always) func apply(_ x: FloatVector) -> FloatVector { SIMDMath.sqrt(x) } }
+struct AbsKernel: UnaryKernel { @inline(__always) func apply(_ x: FloatVector) -> FloatVector { SIMDMath.abs(x) } }
+struct SquareKernel: UnaryKernel { @inline(__always) func apply(_ x: FloatVector) -> FloatVector { x * x } }
+struct SigmoidKernel: UnaryKernel { @inline(__always) func apply(_ x: FloatVector) -> FloatVector { SIMDMath.sigmoid(x) } }
+struct TanhKernel: UnaryKernel { @inline(__always) func apply(_ x: FloatVector) -> FloatVector { SIMDMath.tanh(x) } }
+struct ReluKernel: UnaryKernel { @inline(__always) func apply(_ x: FloatVector) -> FloatVector { x.replacing(with: 0, where: x .< 0) } }
 struct LeakyReluKernel: UnaryKernel {
     let slope: Float
-    @inline(__always) func apply(_ x: V8) -> V8 { x.replacing(with: x * slope, where: x .< 0) }
+    @inline(__always) func apply(_ x: FloatVector) -> FloatVector { x.replacing(with: x * slope, where: x .< 0) }
 }
 /// GELU(x) = x·Φ(x) = ½x(1 + erf(x/√2)), the exact form (PyTorch's default).
 struct GeluKernel: UnaryKernel {
-    @inline(__always) func apply(_ x: V8) -> V8 { x * SIMDMath.normalCDF(x) }
+    @inline(__always) func apply(_ x: FloatVector) -> FloatVector { x * SIMDMath.normalCDF(x) }
 }
 struct SinKernel: UnaryKernel {
-    @inline(__always) func apply(_ x: V8) -> V8 { var r = V8(); for i in 0..<8 { r[i] = sinf(x[i]) }; return r }
+    @inline(__always) func apply(_ x: FloatVector) -> FloatVector { var r = FloatVector(); for i in 0..<FloatVector.scalarCount { r[i] = sinf(x[i]) }; return r }
 }
 struct CosKernel: UnaryKernel {
-    @inline(__always) func apply(_ x: V8) -> V8 { var r = V8(); for i in 0..<8 { r[i] = cosf(x[i]) }; return r }
+    @inline(__always) func apply(_ x: FloatVector) -> FloatVector { var r = FloatVector(); for i in 0..<FloatVector.scalarCount { r[i] = cosf(x[i]) }; return r }
 }
 
 struct ClampKernel: UnaryKernel {
     let lo: Float, hi: Float
-    @inline(__always) func apply(_ x: V8) -> V8 {
-        let y = x.replacing(with: V8(repeating: lo), where: x .< lo)
-        return y.replacing(with: V8(repeating: hi), where: y .> hi)
+    @inline(__always) func apply(_ x: FloatVector) -> FloatVector {
+        let y = x.replacing(with: FloatVector(repeating: lo), where: x .< lo)
+        return y.replacing(with: FloatVector(repeating: hi), where: y .> hi)
     }
 }
 
 // Fused backward kernels: (saved, upstream gradient) → input gradient.
-struct ReluBackward: BinaryKernel { @inline(__always) func apply(_ x: V8, _ g: V8) -> V8 { g.replacing(with: 0, where: x .<= 0) } }
+struct ReluBackward: BinaryKernel { @inline(__always) func apply(_ x: FloatVector, _ g: FloatVector) -> FloatVector { g.replacing(with: 0, where: x .<= 0) } }
 struct LeakyReluBackward: BinaryKernel {
     let slope: Float
-    @inline(__always) func apply(_ x: V8, _ g: V8) -> V8 { g.replacing(with: g * slope, where: x .<= 0) }
+    @inline(__always) func apply(_ x: FloatVector, _ g: FloatVector) -> FloatVector { g.replacing(with: g * slope, where: x .<= 0) }
 }
-struct TanhBackward: BinaryKernel { @inline(__always) func apply(_ y: V8, _ g: V8) -> V8 { g * (1 - y * y) } }
-struct SigmoidBackward: BinaryKernel { @inline(__always) func apply(_ y: V8, _ g: V8) -> V8 { g * y * (1 - y) } }
+struct TanhBackward: BinaryKernel { @inline(__always) func apply(_ y: FloatVector, _ g: FloatVector) -> FloatVector { g * (1 - y * y) } }
+struct SigmoidBackward: BinaryKernel { @inline(__always) func apply(_ y: FloatVector, _ g: FloatVector) -> FloatVector { g * y * (1 - y) } }
 /// d/dx GELU = Φ(x) + x·φ(x).
 struct GeluBackward: BinaryKernel {
-    @inline(__always) func apply(_ x: V8, _ g: V8) -> V8 {
+    @inline(__always) func apply(_ x: FloatVector, _ g: FloatVector) -> FloatVector {
         let cdf = SIMDMath.normalCDF(x)
         let pdf = SIMDMath.exp(-0.5 * x * x) * 0.398_942_280_401_432_7
         return g * (cdf + x * pdf)
@@ -82,6 +80,7 @@ extension Tensor {
         return out
     }
 
+    /// −x, elementwise (as `torch.neg`). Backward: ∂x = −g.
     public static prefix func - (x: Tensor) -> Tensor { x.unary("neg", NegKernel()) { _, _, g in -g } }
 
     /// eˣ.
@@ -120,8 +119,13 @@ extension Tensor {
 
 /// Free-function forms, for code that reads like the formula: `relu(conv1(x))`.
 public func relu(_ x: Tensor) -> Tensor { x.relu() }
+/// σ(x) = 1/(1 + e⁻ˣ), elementwise (as `torch.sigmoid`); see ``Tensor/sigmoid()``.
 public func sigmoid(_ x: Tensor) -> Tensor { x.sigmoid() }
+/// tanh x, elementwise (as `torch.tanh`); see ``Tensor/tanh()``.
 public func tanh(_ x: Tensor) -> Tensor { x.tanh() }
+/// x·Φ(x), elementwise (as `torch.nn.functional.gelu`, Hendrycks & Gimpel 2016); see ``Tensor/gelu()``.
 public func gelu(_ x: Tensor) -> Tensor { x.gelu() }
+/// eˣ, elementwise (as `torch.exp`); see ``Tensor/exp()``.
 public func exp(_ x: Tensor) -> Tensor { x.exp() }
+/// ln x, elementwise (as `torch.log`; −∞ at 0, NaN below); see ``Tensor/log()``.
 public func log(_ x: Tensor) -> Tensor { x.log() }

@@ -1,18 +1,6 @@
 // Views: new shape and strides over the same storage, no copy. Each is differentiable; its backward
 // rule applies the inverse view to the gradient.
 
-/// One component of a subscript: a single index (which removes the dimension), a range with an optional
-/// step, or the whole dimension.
-public enum TensorIndex {
-    case index(Int)
-    case range(Range<Int>, step: Int)
-    case all
-}
-
-extension TensorIndex: ExpressibleByIntegerLiteral {
-    public init(integerLiteral value: Int) { self = .index(value) }
-}
-
 extension Tensor {
     /// A view with the given shape (same elements in row-major order); one dimension may be -1 and is
     /// inferred. Copies only when this tensor is not contiguous.
@@ -164,32 +152,4 @@ extension Tensor {
         return zeros
     }
 
-    /// Indexing as in NumPy: an integer removes its dimension, a range slices it, `.all` keeps it;
-    /// missing trailing components mean `.all`. `x[0]`, `x[.all, 1]`, `x[.range(0..<4, step: 2)]`.
-    public subscript(_ indices: TensorIndex...) -> Tensor {
-        require(indices.count <= rank, "subscript: \(indices.count) indices for shape \(shape)")
-        var out = self
-        var axis = 0
-        for index in indices {
-            switch index {
-            case .all:
-                axis += 1
-            case let .range(r, step):
-                out = out.sliced(alongAxis: axis, r, step: step)
-                axis += 1
-            case let .index(i):
-                let n = out.shape[axis]
-                let j = i < 0 ? i + n : i
-                require(j >= 0 && j < n, "subscript: index \(i) out of range for axis \(axis) of shape \(out.shape)")
-                out = out.sliced(alongAxis: axis, j..<(j + 1)).squeezed(axis: axis)
-            }
-        }
-        return out
-    }
-
-    /// Rows `range` along the first axis.
-    public subscript(_ range: Range<Int>) -> Tensor { sliced(alongAxis: 0, range) }
-
-    /// Entry `index` along the first axis (negative counts from the end), for an `Int` variable: `x[i]`.
-    public subscript(_ index: Int) -> Tensor { self[.index(index)] }
 }

@@ -20,9 +20,11 @@ public final class AdaGrad: StatefulOptimizer<AdaGrad.State> {
 
     /// The sum of squared gradients s.
     public struct State: OptimizerState {
+        /// Updates applied to this parameter so far (PyTorch's `state[p]["step"]`).
         public var step = 0
         /// s, of the parameter's shape.
         public var sum: Tensor
+        /// The state tensors under PyTorch's names, sharing storage with this state.
         public var buffers: [(name: String, tensor: Tensor)] { [("sum", sum)] }
     }
 
@@ -43,21 +45,49 @@ public final class AdaGrad: StatefulOptimizer<AdaGrad.State> {
     }
 
     public override func apply(_ grad: UnsafePointer<Float>, to theta: UnsafeMutablePointer<Float>, count n: Int, state: inout State) {
-        let clr = Float(Double(learningRate) / (1 + Double(state.step - 1) * Double(lrDecay)))
-        Block.run(AdaGradUpdate(theta: theta, grad: grad, s: state.sum.pointer, clr: clr, wd: weightDecay, eps: eps), count: n)
+        let decayedRate = Float(Double(learningRate) / (1 + Double(state.step - 1) * Double(lrDecay)))
+        UpdateDriver.run(AdaGradRule(eta: decayedRate, lambda: weightDecay, eps: eps), theta: theta, gradient: grad,
+                         state: [state.sum.pointer], count: n)
     }
 }
 
-/// g ← ∇θ + λθ; s ← s + g²; θ ← θ − η_t g / (√s + ε).
-private struct AdaGradUpdate: BlockKernel {
-    let theta: UnsafeMutablePointer<Float>, grad: UnsafePointer<Float>, s: UnsafeMutablePointer<Float>
-    let clr: Float, wd: Float, eps: Float
+/// AdaGrad's update of one block of coordinates (Duchi, Hazan & Singer 2011, "Adaptive Subgradient Methods
+/// for Online Learning and Stochastic Optimization", diagonal form), as `torch.optim.Adagrad`:
+///
+///     g ← g + λθ
+///     s ← s + g²
+///     θ ← θ − η_t g / (√s + ε),   η_t = η / (1 + (t − 1)δ)
+struct AdaGradRule: UpdateRule {
+    /// s, the sum of squared gradients.
+    struct State: StateVectors {
+        var s: V
+        init(s: V) { self.s = s }
+        init(_ v: (V, V, V)) { s = v.0 }
+        var vectors: (V, V, V) { (s, .zero, .zero) }
+    }
 
-    @inline(__always) func callAsFunction<L: Lanes>(_ i: Int, _ lanes: L) {
-        let p = lanes.load(theta + i)
-        let g = lanes.load(grad + i) + wd * p
-        let sum = lanes.load(s + i) + g * g
-        lanes.store(sum, s + i)
-        lanes.store(p - clr * g / (SIMDMath.sqrt(sum) + eps), theta + i)
+    /// η_t (the decayed learning rate of this step), λ, ε.
+    let eta: Float, lambda: Float, eps: Float
+
+    @inline(__always) func callAsFunction(_ theta: V, _ g: V, _ state: State) -> (theta: V, state: State) {
+        let g = g + lambda * theta
+        let s = state.s + g * g
+        return (theta - eta * g / (SIMDMath.sqrt(s) + eps), State(s: s))
+    }
+}
+
+extension Reference {
+    /// One AdaGrad step on one parameter, composed from tensor ops (Duchi, Hazan & Singer 2011); the
+    /// reference of ``AdaGrad``:
+    ///
+    ///     g ← g + λθ,  s ← s + g²,  θ ← θ − η_t g / (√s + ε),  η_t = η / (1 + (t − 1)δ)
+    ///
+    /// `step` is t, from 1; every tensor has the parameter's shape; returns the new θ and s.
+    public static func adagrad(theta: Tensor, gradient: Tensor, sum: Tensor, step t: Int, lr: Float, lrDecay: Float = 0,
+                               weightDecay: Float = 0, eps: Float = 1e-10) -> (theta: Tensor, sum: Tensor) {
+        let g = gradient + weightDecay * theta
+        let s = sum + g * g
+        let eta = lr / (1 + Float(t - 1) * lrDecay)
+        return (theta - eta * g / (s.sqrt() + eps), s)
     }
 }

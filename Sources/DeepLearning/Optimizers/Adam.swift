@@ -30,6 +30,7 @@ public class Adam: StatefulOptimizer<Adam.State> {
 
     /// m, v and (AMSGrad) the running maximum of v.
     public struct State: OptimizerState {
+        /// Updates applied to this parameter so far (PyTorch's `state[p]["step"]`).
         public var step = 0
         /// m, the running average of g.
         public var expAvg: Tensor
@@ -37,6 +38,7 @@ public class Adam: StatefulOptimizer<Adam.State> {
         public var expAvgSq: Tensor
         /// The running maximum of v (AMSGrad only).
         public var maxExpAvgSq: Tensor?
+        /// The state tensors under PyTorch's names, sharing storage with this state.
         public var buffers: [(name: String, tensor: Tensor)] {
             [("exp_avg", expAvg), ("exp_avg_sq", expAvgSq)] + (maxExpAvgSq.map { [("max_exp_avg_sq", $0)] } ?? [])
         }
@@ -68,45 +70,57 @@ public class Adam: StatefulOptimizer<Adam.State> {
     }
 
     public override func apply(_ grad: UnsafePointer<Float>, to theta: UnsafeMutablePointer<Float>, count n: Int, state: inout State) {
-        let t = Double(state.step)
-        let stepSize = Float(Double(learningRate) / (1 - Foundation.pow(Double(beta1), t)))
-        let correction2Sqrt = Float((1 - Foundation.pow(Double(beta2), t)).squareRoot())
-        // L2 decay is added to the gradient; decoupled decay scales θ (the factor is 1 when unused).
-        let v = state.expAvgSq.pointer
-        Block.run(AdamUpdate(theta: theta, grad: grad, m: state.expAvg.pointer, v: v, vMax: state.maxExpAvgSq?.pointer ?? v,
-                             amsgrad: state.maxExpAvgSq != nil, stepSize: stepSize, inverseCorrection2Sqrt: 1 / correction2Sqrt,
-                             beta2: beta2, oneMinusBeta1: 1 - beta1, oneMinusBeta2: 1 - beta2, eps: eps,
-                             l2: decoupledWeightDecay ? 0 : weightDecay,
-                             shrink: decoupledWeightDecay ? 1 - learningRate * weightDecay : 1), count: n)
+        UpdateDriver.run(rule(step: state.step), theta: theta, gradient: grad,
+                         state: [state.expAvg.pointer, state.expAvgSq.pointer, state.maxExpAvgSq?.pointer], count: n)
+    }
+
+    /// The update of step t (from 1), with this step's learning rate and bias corrections.
+    func rule(step t: Int) -> AdamRule {
+        let t = Double(t)
+        return AdamRule(beta1: beta1, beta2: beta2, eps: eps,
+                        stepSize: Float(Double(learningRate) / (1 - Foundation.pow(Double(beta1), t))),
+                        sqrtCorrection2: Float((1 - Foundation.pow(Double(beta2), t)).squareRoot()),
+                        l2: decoupledWeightDecay ? 0 : weightDecay,
+                        decay: decoupledWeightDecay ? learningRate * weightDecay : 0)
     }
 }
 
-/// θ ← θ·shrink; g ← ∇θ + λ₂θ; m ← m + (1 − β₁)(g − m); v ← β₂v + (1 − β₂)g²; v̂ ← max(v̂_max, v) (AMSGrad);
-/// θ ← θ − (η / (1 − β₁ᵗ))·m / (√v̂ / √(1 − β₂ᵗ) + ε).
-private struct AdamUpdate: BlockKernel {
-    /// `vMax` points at `v` without AMSGrad; the flag keeps it untouched.
-    let theta: UnsafeMutablePointer<Float>, grad: UnsafePointer<Float>
-    let m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, vMax: UnsafeMutablePointer<Float>
-    let amsgrad: Bool
-    let stepSize: Float, inverseCorrection2Sqrt: Float, beta2: Float, oneMinusBeta1: Float, oneMinusBeta2: Float, eps: Float
-    let l2: Float, shrink: Float
+/// Adam's update of one block of coordinates (Kingma & Ba 2015, "Adam: A Method for Stochastic
+/// Optimization", Algorithm 1; AMSGrad: Reddi et al. 2018; decoupled decay: Loshchilov & Hutter 2019), as
+/// `torch.optim.Adam` and `AdamW` compute it:
+///
+///     θ ← θ(1 − ηλ)                           (AdamW only)
+///     g ← g + λθ                              (Adam's L2 decay only)
+///     m ← β₁m + (1 − β₁)g
+///     v ← β₂v + (1 − β₂)g²
+///     v_max ← max(v_max, v)                   (AMSGrad; v̂ then uses v_max)
+///     m̂ ← m / (1 − β₁ᵗ),  v̂ ← v / (1 − β₂ᵗ)
+///     θ ← θ − η m̂ / (√v̂ + ε)
+struct AdamRule: UpdateRule {
+    /// m, v and (AMSGrad) v_max.
+    struct State: StateVectors {
+        var m: V, v: V, vMax: V
+        init(m: V, v: V, vMax: V) { (self.m, self.v, self.vMax) = (m, v, vMax) }
+        init(_ s: (V, V, V)) { (m, v, vMax) = s }
+        var vectors: (V, V, V) { (m, v, vMax) }
+    }
 
-    @inline(__always) func callAsFunction<L: Lanes>(_ i: Int, _ lanes: L) {
-        let p = lanes.load(theta + i) * shrink
-        let g = lanes.load(grad + i) + l2 * p
-        var mNew = lanes.load(m + i)
-        mNew += oneMinusBeta1 * (g - mNew)
-        lanes.store(mNew, m + i)
-        let vNew = lanes.load(v + i) * beta2 + oneMinusBeta2 * g * g
-        lanes.store(vNew, v + i)
-        var vHat = vNew
-        if amsgrad {
-            let old = lanes.load(vMax + i)
-            vHat = vNew.replacing(with: old, where: old .> vNew)
-            lanes.store(vHat, vMax + i)
-        }
-        // One division per element (the bias correction is a multiplication by its reciprocal).
-        lanes.store(p - stepSize * mNew / (SIMDMath.sqrt(vHat) * inverseCorrection2Sqrt + eps), theta + i)
+    /// β₁, β₂, ε; η / (1 − β₁ᵗ) and √(1 − β₂ᵗ) of this step (computed in double precision).
+    let beta1: Float, beta2: Float, eps: Float, stepSize: Float, sqrtCorrection2: Float
+    /// λ of L2 decay (Adam) and ηλ of decoupled decay (AdamW); one of them is 0.
+    let l2: Float, decay: Float
+
+    @inline(__always) func callAsFunction(_ theta: V, _ g: V, _ s: State) -> (theta: V, state: State) {
+        let theta = theta * (1 - decay)
+        let g = g + l2 * theta
+        let m = s.m + (1 - beta1) * (g - s.m)       // β₁m + (1 − β₁)g, as PyTorch's lerp
+        let v = beta2 * s.v + (1 - beta2) * g * g
+        // AMSGrad: v̂ uses max(v_max, v). Without AMSGrad the slot is not kept and reads as 0 ≤ v, so the same
+        // line gives v (no choice between vectors, which would scalarize the loop).
+        let vMax = v.replacing(with: s.vMax, where: s.vMax .> v)
+        // η m̂ / (√v̂ + ε) = (η / (1 − β₁ᵗ))·m / (√v / √(1 − β₂ᵗ) + ε): one division per coordinate.
+        let step = stepSize * m / (SIMDMath.sqrt(vMax) * (1 / sqrtCorrection2) + eps)
+        return (theta - step, State(m: m, v: v, vMax: vMax))
     }
 }
 
@@ -125,5 +139,31 @@ public final class AdamW: Adam {
                 weightDecay: Float = 0.01, amsgrad: Bool = false) {
         super.init(parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,
                    decoupled: true, name: "AdamW")
+    }
+}
+
+extension Reference {
+    /// One Adam step on one parameter, composed from tensor ops (Kingma & Ba 2015, Algorithm 1; AMSGrad:
+    /// Reddi et al. 2018; `decoupled`: AdamW, Loshchilov & Hutter 2019), as PyTorch's
+    /// `_single_tensor_adam`; the reference of ``Adam`` and ``AdamW``:
+    ///
+    ///     θ ← θ(1 − ηλ)  (decoupled)   or   g ← g + λθ
+    ///     m ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²,  v_max ← max(v_max, v)  (AMSGrad)
+    ///     m̂ ← m / (1 − β₁ᵗ),  v̂ ← v / (1 − β₂ᵗ)
+    ///     θ ← θ − η m̂ / (√v̂ + ε)
+    ///
+    /// `step` is t, from 1; every tensor has the parameter's shape; returns the new θ, m, v and v_max.
+    public static func adam(theta: Tensor, gradient: Tensor, m: Tensor, v: Tensor, vMax: Tensor? = nil, step t: Int,
+                            lr: Float, betas: (Float, Float) = (0.9, 0.999), eps: Float = 1e-8, weightDecay: Float = 0,
+                            decoupled: Bool = false) -> (theta: Tensor, m: Tensor, v: Tensor, vMax: Tensor?) {
+        let (beta1, beta2) = betas
+        let theta = decoupled ? theta * (1 - lr * weightDecay) : theta
+        let g = decoupled ? gradient : gradient + weightDecay * theta
+        let m = beta1 * m + (1 - beta1) * g
+        let v = beta2 * v + (1 - beta2) * g * g
+        let vMax = vMax.map { Tensor.maximum($0, v) }
+        let mHat = m / (1 - Foundation.pow(beta1, Float(t)))
+        let vHat = (vMax ?? v) / (1 - Foundation.pow(beta2, Float(t)))
+        return (theta - lr * mHat / (vHat.sqrt() + eps), m, v, vMax)
     }
 }

@@ -55,7 +55,7 @@ extension Tensor {
 
 private struct MulByScalarKernel: UnaryKernel {
     let factor: Float
-    @inline(__always) func apply(_ x: SIMD8<Float>) -> SIMD8<Float> { x * factor }
+    @inline(__always) func apply(_ x: FloatVector) -> FloatVector { x * factor }
 }
 
 /// Σ x², vectorized with four accumulators, summed in Double per 4096-element block.
@@ -64,13 +64,14 @@ private func sumOfSquares(_ p: UnsafePointer<Float>, _ n: Int) -> Double {
     var start = 0
     while start < n {
         let end = Swift.min(n, start + 4096)
-        var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0
+        let w = FloatVector.scalarCount
+        var a0 = FloatVector(), a1 = a0, a2 = a0, a3 = a0
         var i = start
-        while i + 32 <= end {
-            let x0 = SIMD8<Float>.load(p + i), x1 = SIMD8<Float>.load(p + i + 8)
-            let x2 = SIMD8<Float>.load(p + i + 16), x3 = SIMD8<Float>.load(p + i + 24)
+        while i + 4 * w <= end {
+            let x0 = FloatVector.load(p + i), x1 = FloatVector.load(p + i + w)
+            let x2 = FloatVector.load(p + i + 2 * w), x3 = FloatVector.load(p + i + 3 * w)
             a0 += x0 * x0; a1 += x1 * x1; a2 += x2 * x2; a3 += x3 * x3
-            i += 32
+            i += 4 * w
         }
         var block = Double(((a0 + a1) + (a2 + a3)).sum())
         while i < end { block += Double(p[i]) * Double(p[i]); i += 1 }

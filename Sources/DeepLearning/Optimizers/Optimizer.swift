@@ -17,6 +17,14 @@ open class Optimizer {
     public var learningRate: Float
     /// Number of calls to ``step()`` so far.
     public internal(set) var stepCount = 0
+    /// η under PyTorch's name (`optimizer.param_groups[0]["lr"]`), the same as the initializer's `lr:`.
+    public var lr: Float {
+        get { learningRate }
+        set { learningRate = newValue }
+    }
+    /// The rate before the first ``LRScheduler`` bound to this optimizer changed it (PyTorch's
+    /// `initial_lr`): the base rate of every scheduler bound afterwards (those of a ``SequentialLR``).
+    public internal(set) var initialLR: Float?
 
     /// An optimizer of `parameters` (each a leaf that requires grad, listed once).
     public init(_ parameters: [Tensor], learningRate: Float, name: String) {
@@ -58,8 +66,9 @@ open class Optimizer {
     /// The per-parameter state of parameter `index` as named tensors (nil before its first update).
     open func state(of index: Int) -> [(name: String, tensor: Tensor)]? { nil }
 
-    /// Replaces the state of parameter `index` with `tensors` (nil: no state yet).
-    open func setState(of index: Int, _ tensors: [String: Tensor]?) throws {}
+    /// Replaces the state of every parameter: `tensors[i]` holds parameter i's tensors by name (nil: no state
+    /// yet). All or nothing: everything is checked first, and on a throw no state has changed.
+    open func setStates(_ tensors: [[String: Tensor]?]) throws {}
 
     /// The optimizer's state as named tensors, for checkpoints: `state.<i>.<name>` for each buffer of
     /// parameter i under PyTorch's names (`state.0.exp_avg`, `state.0.step`, …), plus `param_groups.0.lr`
@@ -76,43 +85,67 @@ open class Optimizer {
     }
 
     /// Restores a state from ``stateDict()`` (the same optimizer type and options, over parameters of the
-    /// same shapes), so that training resumes exactly. Throws on missing, unexpected or misshapen entries.
+    /// same shapes), so that training resumes exactly. Throws on missing, unexpected or misshapen entries, and
+    /// on a step count or learning rate that is not a finite number in its range (see
+    /// ``OptimizerStateError/badValue(key:value:expected:)``). All or nothing: the whole state is checked before
+    /// any of it is assigned, so on a throw the optimizer is exactly as it was. Keys are examined in sorted
+    /// order, so a bad state always fails on the same key.
     public func loadStateDict(_ dict: [String: Tensor]) throws {
         var perParameter = [[String: Tensor]](repeating: [:], count: parameters.count)
-        var lr: Float?, steps: Int?
-        for (key, t) in dict {
+        for key in dict.keys.sorted() where key != "param_groups.0.lr" && key != "param_groups.0.step_count" {
             let parts = key.split(separator: ".", maxSplits: 2).map(String.init)
-            if key == "param_groups.0.lr" {
-                lr = t.count == 1 ? t.scalars[0] : nil
-            } else if key == "param_groups.0.step_count" {
-                steps = t.count == 1 ? Int(t.scalars[0]) : nil
-            } else if parts.count == 3, parts[0] == "state", let i = Int(parts[1]), parameters.indices.contains(i) {
-                perParameter[i][parts[2]] = t
-            } else {
+            guard parts.count == 3, parts[0] == "state", let i = Int(parts[1]), parameters.indices.contains(i) else {
                 throw OptimizerStateError.unexpectedKey(key)
             }
+            perParameter[i][parts[2]] = dict[key]
         }
-        guard let lr else { throw OptimizerStateError.missingKey("param_groups.0.lr") }
-        guard let steps else { throw OptimizerStateError.missingKey("param_groups.0.step_count") }
-        for i in parameters.indices {
-            try setState(of: i, perParameter[i].isEmpty ? nil : perParameter[i])
-        }
+        let lr = try Self.scalar(dict, "param_groups.0.lr", in: 0 ... Float.greatestFiniteMagnitude, "a finite number >= 0")
+        let steps = try Self.stepValue(dict, "param_groups.0.step_count")
+        try setStates(perParameter.map { $0.isEmpty ? nil : $0 })
         learningRate = lr
         stepCount = steps
+    }
+
+    /// Largest step count a state may hold: 2^53 (beyond it a Double no longer counts in ones; no training run
+    /// comes near it, so a larger value is a damaged file).
+    public static let maxStepCount = 1 << 53
+
+    /// The one-element tensor `dict[key]` as a Float in `range`.
+    static func scalar(_ dict: [String: Tensor], _ key: String, in range: ClosedRange<Float>, _ expected: String) throws -> Float {
+        guard let t = dict[key] else { throw OptimizerStateError.missingKey(key) }
+        guard t.count == 1 else { throw OptimizerStateError.shapeMismatch(key: key, expected: [], found: t.shape) }
+        let v = t.scalars[0]
+        guard range.contains(v) else { throw OptimizerStateError.badValue(key: key, value: v, expected: expected) }
+        return v
+    }
+
+    /// The one-element tensor `dict[key]` as a step count: a whole number in 0...``maxStepCount``.
+    static func stepValue(_ dict: [String: Tensor], _ key: String) throws -> Int {
+        let expected = "a whole number in 0...\(maxStepCount)"
+        let v = try scalar(dict, key, in: 0 ... Float(maxStepCount), expected)
+        guard v == v.rounded() else { throw OptimizerStateError.badValue(key: key, value: v, expected: expected) }
+        return Int(v)
     }
 }
 
 /// A problem with an optimizer state dict being loaded.
 public enum OptimizerStateError: Error, CustomStringConvertible, Equatable {
+    /// The state has no tensor under this key.
     case missingKey(String)
+    /// The state has a tensor under this key that this optimizer does not use.
     case unexpectedKey(String)
+    /// The tensor under `key` has shape `found`; the optimizer expects `expected`.
     case shapeMismatch(key: String, expected: [Int], found: [Int])
+    /// A value outside its domain: a step that is NaN, infinite, negative, fractional or absurdly large.
+    case badValue(key: String, value: Float, expected: String)
 
+    /// The problem in one line, naming the key and shapes.
     public var description: String {
         switch self {
         case let .missingKey(k): return "loadStateDict: the state has no tensor \"\(k)\""
         case let .unexpectedKey(k): return "loadStateDict: the state has a tensor \"\(k)\" that this optimizer does not use"
         case let .shapeMismatch(k, e, f): return "loadStateDict: \"\(k)\" has shape \(f), the optimizer expects \(e)"
+        case let .badValue(k, v, e): return "loadStateDict: \"\(k)\" is \(v), expected \(e)"
         }
     }
 }
@@ -144,8 +177,9 @@ open class StatefulOptimizer<State: OptimizerState>: Optimizer {
         fatalError("\(type(of: self)) must override makeState(for:)")
     }
 
-    /// The update rule: writes θ ← update(θ, g, state) in place over `count` elements; `state.step` has
-    /// already been incremented (it is 1 on the first update).
+    /// The update: writes θ ← update(θ, g, state) in place over `count` elements; `state.step` has
+    /// already been incremented (it is 1 on the first update). The optimizers of this library build their
+    /// rule for this step (a pure function of vectors, see `UpdateRule`) and hand it to the shared driver.
     open func apply(_ gradient: UnsafePointer<Float>, to parameter: UnsafeMutablePointer<Float>, count: Int, state: inout State) {
         fatalError("\(type(of: self)) must override apply(_:to:count:state:)")
     }
@@ -168,8 +202,14 @@ open class StatefulOptimizer<State: OptimizerState>: Optimizer {
         return s.buffers + [("step", Tensor(Float(s.step)))]
     }
 
-    public override func setState(of index: Int, _ tensors: [String: Tensor]?) throws {
-        guard let tensors else { states[index] = nil; return }
+    public override func setStates(_ tensors: [[String: Tensor]?]) throws {
+        require(tensors.count == parameters.count, "setStates: \(tensors.count) states for \(parameters.count) parameters")
+        // Fresh states are built and filled first; `states` is replaced only when every one of them is valid.
+        states = try tensors.enumerated().map { index, t in try t.map { try loadedState(of: index, $0) } }
+    }
+
+    /// A new state for parameter `index` holding `tensors`, checked (names, shapes, step).
+    private func loadedState(of index: Int, _ tensors: [String: Tensor]) throws -> State {
         var state = makeState(for: parameters[index])
         let expected = state.buffers.map(\.name) + ["step"]
         if let extra = tensors.keys.sorted().first(where: { !expected.contains($0) }) {
@@ -182,35 +222,8 @@ open class StatefulOptimizer<State: OptimizerState>: Optimizer {
             }
             buffer.assign(t)
         }
-        guard let step = tensors["step"] else { throw OptimizerStateError.missingKey("state.\(index).step") }
-        guard step.count == 1 else { throw OptimizerStateError.shapeMismatch(key: "state.\(index).step", expected: [], found: step.shape) }
-        state.step = Int(step.scalars[0])
-        states[index] = state
-    }
-}
-
-/// One update rule applied to the 8 elements at i of its buffers, read and written through `lanes`
-/// (whole vectors in the loop, a zero-padded partial vector for the last block). A struct, not a closure,
-/// so that ``Block/run(_:count:)`` is specialized for it and the rule is inlined into a clean vector loop.
-protocol BlockKernel {
-    func callAsFunction<L: Lanes>(_ i: Int, _ lanes: L)
-}
-
-/// The update rules' loop: blocks of 8 elements, split across cores when the parameter is large, so that
-/// each rule is one vectorized pass over its buffers.
-enum Block {
-    typealias V = SIMD8<Float>
-
-    /// Runs `kernel` over the elements 0..<n.
-    @inline(__always)
-    static func run<K: BlockKernel>(_ kernel: K, count n: Int) {
-        let whole = n / 8
-        // Split across cores from about 260k elements: at 200k (an MNIST MLP) a second core gained nothing
-        // even for Adam (measured: 140 µs on one core, 157 µs on two).
-        Parallel.forEach(whole, costPerItem: 2) { blocks in
-            for b in blocks { kernel(b * 8, FullLanes()) }
-        }
-        if n % 8 != 0 { kernel(whole * 8, PartialLanes(count: n % 8)) }
+        state.step = try Self.stepValue(["state.\(index).step": tensors["step"]].compactMapValues { $0 }, "state.\(index).step")
+        return state
     }
 }
 

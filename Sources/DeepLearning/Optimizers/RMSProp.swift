@@ -24,6 +24,7 @@ public final class RMSProp: StatefulOptimizer<RMSProp.State> {
 
     /// v, and ḡ and b when used.
     public struct State: OptimizerState {
+        /// Updates applied to this parameter so far (PyTorch's `state[p]["step"]`).
         public var step = 0
         /// v, the running average of g².
         public var squareAvg: Tensor
@@ -31,6 +32,7 @@ public final class RMSProp: StatefulOptimizer<RMSProp.State> {
         public var gradAvg: Tensor?
         /// b (μ > 0 only).
         public var momentumBuffer: Tensor?
+        /// The state tensors under PyTorch's names, sharing storage with this state.
         public var buffers: [(name: String, tensor: Tensor)] {
             [("square_avg", squareAvg)] + (momentumBuffer.map { [("momentum_buffer", $0)] } ?? [])
                 + (gradAvg.map { [("grad_avg", $0)] } ?? [])
@@ -57,43 +59,68 @@ public final class RMSProp: StatefulOptimizer<RMSProp.State> {
     }
 
     public override func apply(_ grad: UnsafePointer<Float>, to theta: UnsafeMutablePointer<Float>, count n: Int, state: inout State) {
-        let v = state.squareAvg.pointer
-        Block.run(RMSPropUpdate(theta: theta, grad: grad, v: v, gAvg: state.gradAvg?.pointer ?? v, b: state.momentumBuffer?.pointer ?? v,
-                                centered: state.gradAvg != nil, useMomentum: state.momentumBuffer != nil, lr: learningRate,
-                                alpha: alpha, oneMinusAlpha: 1 - alpha, eps: eps, wd: weightDecay, mu: momentum), count: n)
+        let rule = RMSPropRule(eta: learningRate, alpha: alpha, eps: eps, lambda: weightDecay, mu: momentum,
+                               centered: state.gradAvg != nil, hasMomentum: state.momentumBuffer != nil)
+        UpdateDriver.run(rule, theta: theta, gradient: grad,
+                         state: [state.squareAvg.pointer, state.gradAvg?.pointer, state.momentumBuffer?.pointer], count: n)
     }
 }
 
-/// g ← ∇θ + λθ; v ← αv + (1 − α)g²; ḡ ← αḡ + (1 − α)g; d ← √(v − ḡ²) + ε or √v + ε;
-/// b ← μb + g/d, θ ← θ − ηb, or θ ← θ − ηg/d.
-private struct RMSPropUpdate: BlockKernel {
-    /// `gAvg` and `b` point at `v` when unused; the flags keep them untouched.
-    let theta: UnsafeMutablePointer<Float>, grad: UnsafePointer<Float>
-    let v: UnsafeMutablePointer<Float>, gAvg: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>
-    let centered: Bool, useMomentum: Bool
-    let lr: Float, alpha: Float, oneMinusAlpha: Float, eps: Float, wd: Float, mu: Float
+/// RMSProp's update of one block of coordinates (Tieleman & Hinton 2012, "Lecture 6.5 — RMSProp", COURSERA:
+/// Neural Networks for Machine Learning; centered: Graves 2013), as `torch.optim.RMSprop`:
+///
+///     g ← g + λθ
+///     v ← αv + (1 − α)g²
+///     ḡ ← αḡ + (1 − α)g              (centered only)
+///     d ← √(v − ḡ²) + ε  (centered)   or   d ← √v + ε
+///     b ← μb + g / d,  θ ← θ − ηb    (μ > 0)
+///     θ ← θ − η g / d                 (μ = 0)
+struct RMSPropRule: UpdateRule {
+    /// v, ḡ (centered) and b (μ > 0).
+    struct State: StateVectors {
+        var v: V, gAvg: V, b: V
+        init(v: V, gAvg: V, b: V) { (self.v, self.gAvg, self.b) = (v, gAvg, b) }
+        init(_ s: (V, V, V)) { (v, gAvg, b) = s }
+        var vectors: (V, V, V) { (v, gAvg, b) }
+    }
 
-    @inline(__always) func callAsFunction<L: Lanes>(_ i: Int, _ lanes: L) {
-        let p = lanes.load(theta + i)
-        let g = lanes.load(grad + i) + wd * p
-        let vNew = lanes.load(v + i) * alpha + oneMinusAlpha * g * g
-        lanes.store(vNew, v + i)
-        var d: SIMD8<Float>
-        if centered {
-            var ga = lanes.load(gAvg + i)
-            ga += oneMinusAlpha * (g - ga)
-            lanes.store(ga, gAvg + i)
-            d = SIMDMath.sqrt(vNew - ga * ga)
-        } else {
-            d = SIMDMath.sqrt(vNew)
-        }
-        d += eps
-        if useMomentum {
-            let bNew = lanes.load(b + i) * mu + g / d
-            lanes.store(bNew, b + i)
-            lanes.store(p - lr * bNew, theta + i)
-        } else {
-            lanes.store(p - lr * g / d, theta + i)
-        }
+    /// η, α, ε, λ, μ.
+    let eta: Float, alpha: Float, eps: Float, lambda: Float, mu: Float
+    let centered: Bool, hasMomentum: Bool
+
+    @inline(__always) func callAsFunction(_ theta: V, _ g: V, _ s: State) -> (theta: V, state: State) {
+        let g = g + lambda * theta
+        let v = alpha * s.v + (1 - alpha) * g * g
+        // ḡ ← αḡ + (1 − α)g as PyTorch's lerp, centered only: otherwise the slot is not kept, reads as 0 and
+        // stays 0 (a weight of 0 rather than a choice between vectors, which would scalarize the loop).
+        let gAvg = s.gAvg + (centered ? 1 - alpha : 0) * (g - s.gAvg)
+        let d = SIMDMath.sqrt(v - gAvg * gAvg) + eps
+        guard hasMomentum else { return (theta - eta * g / d, State(v: v, gAvg: gAvg, b: s.b)) }
+        let b = mu * s.b + g / d
+        return (theta - eta * b, State(v: v, gAvg: gAvg, b: b))
+    }
+}
+
+extension Reference {
+    /// One RMSProp step on one parameter, composed from tensor ops (Tieleman & Hinton 2012; centered: Graves
+    /// 2013); the reference of ``RMSProp``:
+    ///
+    ///     g ← g + λθ,  v ← αv + (1 − α)g²,  ḡ ← αḡ + (1 − α)g  (centered)
+    ///     d ← √(v − ḡ²) + ε  (centered)   or   √v + ε
+    ///     b ← μb + g / d,  θ ← θ − ηb  (μ > 0)   or   θ ← θ − η g / d
+    ///
+    /// `gradAvg` (ḡ) is given for the centered variant, `momentumBuffer` (b) when μ > 0; every tensor has
+    /// the parameter's shape; returns the new θ, v, ḡ and b.
+    public static func rmsprop(theta: Tensor, gradient: Tensor, squareAvg: Tensor, gradAvg: Tensor? = nil,
+                               momentumBuffer: Tensor? = nil, lr: Float, alpha: Float = 0.99, eps: Float = 1e-8,
+                               weightDecay: Float = 0, momentum: Float = 0)
+        -> (theta: Tensor, squareAvg: Tensor, gradAvg: Tensor?, momentumBuffer: Tensor?) {
+        let g = gradient + weightDecay * theta
+        let v = alpha * squareAvg + (1 - alpha) * g * g
+        let gAvg = gradAvg.map { alpha * $0 + (1 - alpha) * g }
+        let d = (gAvg.map { v - $0 * $0 } ?? v).sqrt() + eps
+        guard let b0 = momentumBuffer else { return (theta - lr * g / d, v, gAvg, nil) }
+        let b = momentum * b0 + g / d
+        return (theta - lr * b, v, gAvg, b)
     }
 }

@@ -11,17 +11,22 @@ import Foundation
 /// ```
 ///
 /// `schedule(t)` is the learning rate PyTorch's scheduler gives after t calls of `scheduler.step()`.
+/// The same types bound to an optimizer are PyTorch's schedulers (``LRScheduler``):
+/// `let scheduler = StepLR(optimizer, stepSize: 30)`, then `scheduler.step()` once per epoch.
 public protocol LearningRateSchedule {
     /// η at step `step` (0 for the first).
     func callAsFunction(_ step: Int) -> Float
 }
 
 /// η_t = η₀ · γ^⌊t / stepSize⌋: the rate falls by γ every `stepSize` steps, as `torch.optim.lr_scheduler.StepLR`.
-public struct StepLR: LearningRateSchedule {
+public struct StepLR: LRScheduler {
     /// η₀, the period in steps, and the factor γ.
     public let initial: Float, stepSize: Int, gamma: Float
 
     /// η₀ = `initial`, multiplied by γ every `stepSize` steps.
+    /// The optimizer this schedule drives through ``LRScheduler/step()``; nil for a closed-form schedule.
+    public var binding: SchedulerBinding?
+
     public init(initial: Float, stepSize: Int, gamma: Float = 0.1) {
         require(stepSize > 0, "StepLR: stepSize must be > 0, got \(stepSize)")
         self.initial = initial
@@ -29,22 +34,27 @@ public struct StepLR: LearningRateSchedule {
         self.gamma = gamma
     }
 
+    /// η at `step` (from 0, counted in calls to the optimizer's `step()` or in epochs, as the caller uses it).
     public func callAsFunction(_ step: Int) -> Float {
         Float(Double(initial) * Foundation.pow(Double(gamma), Double(step / stepSize)))
     }
 }
 
 /// η_t = η₀ · γᵗ, as `torch.optim.lr_scheduler.ExponentialLR`.
-public struct ExponentialLR: LearningRateSchedule {
+public struct ExponentialLR: LRScheduler {
     /// η₀ and the factor γ per step.
     public let initial: Float, gamma: Float
 
     /// η₀ = `initial`, multiplied by γ every step.
+    /// The optimizer this schedule drives through ``LRScheduler/step()``; nil for a closed-form schedule.
+    public var binding: SchedulerBinding?
+
     public init(initial: Float, gamma: Float) {
         self.initial = initial
         self.gamma = gamma
     }
 
+    /// η at `step` (from 0, counted in calls to the optimizer's `step()` or in epochs, as the caller uses it).
     public func callAsFunction(_ step: Int) -> Float {
         Float(Double(initial) * Foundation.pow(Double(gamma), Double(step)))
     }
@@ -53,11 +63,14 @@ public struct ExponentialLR: LearningRateSchedule {
 /// η_t = η_min + (η₀ − η_min)(1 + cos(π t / T_max)) / 2, the closed form of
 /// `torch.optim.lr_scheduler.CosineAnnealingLR` (a half cosine from η₀ down to η_min over T_max steps,
 /// continuing as a cosine afterwards).
-public struct CosineAnnealingLR: LearningRateSchedule {
+public struct CosineAnnealingLR: LRScheduler {
     /// η₀, the half period T_max in steps, and η_min.
     public let initial: Float, tMax: Int, etaMin: Float
 
     /// From η₀ = `initial` down to `etaMin` over `tMax` steps.
+    /// The optimizer this schedule drives through ``LRScheduler/step()``; nil for a closed-form schedule.
+    public var binding: SchedulerBinding?
+
     public init(initial: Float, tMax: Int, etaMin: Float = 0) {
         require(tMax > 0, "CosineAnnealingLR: tMax must be > 0, got \(tMax)")
         self.initial = initial
@@ -65,6 +78,7 @@ public struct CosineAnnealingLR: LearningRateSchedule {
         self.etaMin = etaMin
     }
 
+    /// η at `step` (from 0, counted in calls to the optimizer's `step()` or in epochs, as the caller uses it).
     public func callAsFunction(_ step: Int) -> Float {
         let lo = Double(etaMin), hi = Double(initial)
         return Float(lo + (hi - lo) * (1 + Foundation.cos(Double.pi * Double(step) / Double(tMax))) / 2)
@@ -93,6 +107,7 @@ public struct LinearWarmup: LearningRateSchedule {
         self.after = after
     }
 
+    /// η at `step` (from 0, counted in calls to the optimizer's `step()` or in epochs, as the caller uses it).
     public func callAsFunction(_ step: Int) -> Float {
         guard step < steps else { return after(step - steps) }
         let s = Double(startFactor)

@@ -7,7 +7,10 @@ import CZlib
 /// Every chunk ends with the CRC-32 of its type and data.
 public enum PNG {
     /// Encodes an 8-bit RGB image as PNG file bytes.
-    /// - Parameter rgb: `width * height * 3` bytes, row-major, R G B for each pixel.
+    /// - Parameters:
+    ///   - rgb: `width * height * 3` bytes, row-major, R G B for each pixel.
+    ///   - width: pixels per row.
+    ///   - height: rows.
     /// - Precondition: `width` and `height` are positive and `rgb` has the right size.
     public static func encode(rgb: [UInt8], width: Int, height: Int) -> [UInt8] {
         require(rgb.count == width * height * 3, "PNG.encode(rgb:): expected \(width * height * 3) bytes, got \(rgb.count)")
@@ -15,7 +18,10 @@ public enum PNG {
     }
 
     /// Encodes an 8-bit grayscale image (0 = black, 255 = white) as PNG file bytes.
-    /// - Parameter gray: `width * height` bytes, row-major.
+    /// - Parameters:
+    ///   - gray: `width * height` bytes, row-major.
+    ///   - width: pixels per row.
+    ///   - height: rows.
     /// - Precondition: `width` and `height` are positive and `gray` has the right size.
     public static func encode(gray: [UInt8], width: Int, height: Int) -> [UInt8] {
         require(gray.count == width * height, "PNG.encode(gray:): expected \(width * height) bytes, got \(gray.count)")

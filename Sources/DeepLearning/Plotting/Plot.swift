@@ -28,6 +28,25 @@ public struct LinePlot: Sendable {
     /// the range of the data plus a 5% margin.
     public var yRange: ClosedRange<Double>? = nil
 
+    /// A scalar field f(x, y) drawn behind the lines as shaded bands between contour lines — a loss surface
+    /// under an optimizer's trajectory. Levels are evenly spaced in f, or in log10(f − min f) with
+    /// `logScale` (which suits valleys such as Rosenbrock's); lower values are darker.
+    public struct Contours: Sendable {
+        /// Number of bands between the smallest and the largest value over the plot area.
+        public var levels: Int
+        /// Whether levels are spaced evenly in log10(f − min f) rather than in f.
+        public var logScale: Bool
+        /// The field, in data units.
+        public var f: @Sendable (Double, Double) -> Double
+        public init(levels: Int = 12, logScale: Bool = false, _ f: @escaping @Sendable (Double, Double) -> Double) {
+            require(levels >= 1, "LinePlot.Contours: levels must be at least 1, got \(levels)")
+            (self.levels, self.logScale, self.f) = (levels, logScale, f)
+        }
+    }
+
+    /// A field drawn under the lines (see ``Contours``); nil for none. Not drawn on a logarithmic y axis.
+    public var contours: Contours? = nil
+
     /// One named line.
     private struct Series {
         var name: String
@@ -120,7 +139,10 @@ public struct LinePlot: Sendable {
         var canvas = Canvas(width: width, height: height)
         let ink = RGB(0x222222)
 
-        // 4. Grid, frame, ticks and their labels.
+        // 4. The contour field, then grid, frame, ticks and their labels.
+        if let contours, !logScaleY {
+            drawContours(contours, on: &canvas, area: area, xAxis: xAxis, yAxis: yAxis)
+        }
         for tick in xTicks {
             let px = Int(pixelX(tick.position))
             guard px >= area.x && px < area.maxX else { continue }
@@ -208,6 +230,43 @@ public struct LinePlot: Sendable {
         RGB(0x1F77B4), RGB(0xFF7F0E), RGB(0x2CA02C), RGB(0xD62728), RGB(0x9467BD),
         RGB(0x8C564B), RGB(0xE377C2), RGB(0x7F7F7F), RGB(0xBCBD22), RGB(0x17BECF),
     ]
+}
+
+// MARK: - Contours
+
+extension LinePlot {
+    /// Shades each pixel of `area` by the band its value of `contours.f` falls in, and darkens pixels whose
+    /// right or lower neighbour lies in another band (the contour lines).
+    private func drawContours(_ contours: Contours, on canvas: inout Canvas, area: PixelRect,
+                              xAxis: (Double, Double), yAxis: (Double, Double)) {
+        let w = area.width, h = area.height
+        var values = [Double](repeating: 0, count: w * h)
+        for j in 0..<h {
+            let y = yAxis.1 - Double(j) / Double(Swift.max(h - 1, 1)) * (yAxis.1 - yAxis.0)
+            for i in 0..<w {
+                values[j * w + i] = contours.f(xAxis.0 + Double(i) / Double(Swift.max(w - 1, 1)) * (xAxis.1 - xAxis.0), y)
+            }
+        }
+        let finite = values.filter(\.isFinite)
+        guard let low = finite.min(), let high = finite.max(), low < high else { return }
+        func level(_ v: Double) -> Double {
+            contours.logScale ? log10(v - low + (high - low) * 1e-6) : v
+        }
+        let (l0, l1) = (level(low), level(high))
+        let bands = values.map { v -> Int in
+            guard v.isFinite else { return contours.levels - 1 }
+            return Swift.min(contours.levels - 1, Int(Double(contours.levels) * (level(v) - l0) / (l1 - l0)))
+        }
+        let dark = RGB(0x4A7FB5)
+        for j in 0..<h {
+            for i in 0..<w {
+                let b = bands[j * w + i]
+                let edge = (i + 1 < w && bands[j * w + i + 1] != b) || (j + 1 < h && bands[(j + 1) * w + i] != b)
+                let shade = 0.45 * (1 - Double(b) / Double(contours.levels))
+                canvas.blend(x: area.x + i, y: area.y + j, color: dark, alpha: edge ? Swift.min(1, shade + 0.35) : shade)
+            }
+        }
+    }
 }
 
 // MARK: - Axis helpers

@@ -19,6 +19,17 @@ public struct RandomGenerator: RandomNumberGenerator {
         s = (splitMix(), splitMix(), splitMix(), splitMix())
     }
 
+    /// The generator's whole state: xoshiro's four words and a pending normal sample (bit 32 set, its bits in
+    /// the low 32) or 0, to save in a checkpoint and continue the stream exactly with ``init(state:)``.
+    public var state: [UInt64] { [s.0, s.1, s.2, s.3, spareNormal.map { 1 << 32 | UInt64($0.bitPattern) } ?? 0] }
+
+    /// A generator that continues the stream of the one whose ``state`` was saved.
+    public init(state: [UInt64]) {
+        require(state.count == 5, "RandomGenerator(state:): expected 5 words, got \(state.count)")
+        s = (state[0], state[1], state[2], state[3])
+        spareNormal = state[4] >> 32 == 1 ? Float(bitPattern: UInt32(truncatingIfNeeded: state[4])) : nil
+    }
+
     /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9

@@ -122,13 +122,6 @@ public struct Tensor {
         storage.base[elementOffset(index, op: "scalar(at:)")]
     }
 
-    /// Writes one element (copying the storage first if it is shared).
-    public mutating func setScalar(_ value: Float, at index: [Int]) {
-        _ = elementOffset(index, op: "setScalar(_:at:)")
-        makeUniqueContiguous()
-        storage.base[elementOffset(index, op: "setScalar(_:at:)")] = value
-    }
-
     private func elementOffset(_ index: [Int], op: String) -> Int {
         require(index.count == rank, "\(op): index \(index) has \(index.count) components for shape \(shape)")
         var o = offset

@@ -3,9 +3,28 @@ import DeepLearning
 
 /// `deep bench <suite>`: prints one machine-readable line per case.
 struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run a benchmark suite (one line per case).")
+    static let configuration = CommandConfiguration(
+        abstract: "Run a benchmark suite (one line per case).",
+        discussion: "Suites: " + suites.map { $0.name + ($0.inAll ? "" : " (not in all)") }.joined(separator: ", ")
+            + ". The training suites match Benchmarks/reference/torch_bench.py.")
 
-    @Argument(help: "Suite: core, mlp, lenet, lstm, gru, resnet, ddp (mpirun with 1 and 2 processes) or all. The training suites match Benchmarks/reference/torch_bench.py.")
+    /// Every suite, one line each, in the order `all` runs them; `inAll: false` for suites that launch
+    /// other processes or take long.
+    static let suites: [(name: String, inAll: Bool, run: (Bench) throws -> Void)] = [
+        ("core", true, { _ in CoreBench.run() }),
+        ("mlp", true, { _ in TrainingBench.mlp() }),
+        ("lenet", true, { _ in TrainingBench.lenet() }),
+        ("lstm", true, { _ in TrainingBench.recurrent("lstm") }),
+        ("gru", true, { _ in TrainingBench.recurrent("gru") }),
+        ("optim", true, { _ in OptimizerBench.run() }),
+        ("transformer", true, { _ in TransformerBench.run() }),
+        ("resnet", true, { _ in ResNetBench.run() }),
+        ("gan", true, { _ in GANBench.run() }),
+        ("rl", true, { _ in RLBench.run() }),
+        ("ddp", false, { _ in try DataParallelBench.run() }),
+    ]
+
+    @Argument(help: "A suite (see below) or all.")
     var suite: String = "core"
 
     @Option(help: "Worker threads for our loops and BLAS (default: all cores).")
@@ -15,18 +34,11 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if let threads { Parallel.setThreads(threads) }
-        let suites = suite == "all" ? ["core", "mlp", "lenet", "lstm", "gru", "resnet"] : [suite]
-        for s in suites {
-            switch s {
-            case "core": CoreBench.run()
-            case "mlp": TrainingBench.mlp()
-            case "lenet": TrainingBench.lenet()
-            case "lstm", "gru": TrainingBench.recurrent(s)
-            case "resnet": ResNetBench.run()
-            case "ddp": try DataParallelBench.run()
-            case "ddp-worker": DataParallelBench.worker(transport: transport)
-            default: throw ValidationError("unknown suite \(s); available: core, mlp, lenet, lstm, gru, resnet, ddp, all")
-            }
+        if suite == "ddp-worker" { return DataParallelBench.worker(transport: transport) }  // inside mpirun
+        let chosen = suite == "all" ? Self.suites.filter(\.inAll) : Self.suites.filter { $0.name == suite }
+        guard !chosen.isEmpty else {
+            throw ValidationError("unknown suite \(suite); available: \(Self.suites.map(\.name).joined(separator: ", ")), all")
         }
+        for s in chosen { try s.run(self) }
     }
 }

@@ -1,0 +1,86 @@
+import DeepLearning
+
+/// mnist-gan — the classic fully connected generative adversarial network (Goodfellow et al. 2014, "Generative
+/// Adversarial Nets"; the seed's §2.4): a generator G maps noise z to an image, a discriminator D tells real
+/// images from generated ones, and the two train against each other. Each batch takes one step of D on
+/// −[log D(x) + log(1 − D(G(z)))] and one step of G on the non-saturating loss −log D(G(z)), both as
+/// binary cross-entropy with logits, with Adam(2e-4, β = (0.5, 0.999)) as in Radford et al. 2015.
+public enum MNISTGAN: GenerativePracticeCase {
+    public static let info = CaseInfo(
+        name: "mnist-gan",
+        idea: "generative adversarial network: fully connected generator and discriminator (Goodfellow et al. 2014)",
+        data: "MNIST handwritten digits, 28×28 (bundled), scaled to [−1, 1]",
+        target: "inception score ≥ 8.0 with our MNIST classifier (real test images: 9.9)",
+        defaults: TrainOptions(epochs: 20, batchSize: 64, learningRate: 2e-4, optimizer: "adam"))
+    public static let latentSize = 100
+
+    /// G: 100 → 256 → 512 → 1024 → 784, LeakyReLU(0.2), tanh out, as images [N, 1, 28, 28].
+    public static func makeGenerator() -> any Layer {
+        Sequential(
+            Linear(latentSize, 256), LeakyReLU(negativeSlope: 0.2),
+            Linear(256, 512), LeakyReLU(negativeSlope: 0.2),
+            Linear(512, 1024), LeakyReLU(negativeSlope: 0.2),
+            Linear(1024, 784), Tanh(), Unflatten(1, [1, 28, 28]))
+    }
+
+    /// D: 784 → 512 → 256 → 1 logit, LeakyReLU(0.2) and dropout 0.3 after each hidden layer.
+    public static func makeDiscriminator() -> Sequential {
+        Sequential(
+            Flatten(),
+            Linear(784, 512), LeakyReLU(negativeSlope: 0.2), Dropout(0.3),
+            Linear(512, 256), LeakyReLU(negativeSlope: 0.2), Dropout(0.3),
+            Linear(256, 1))
+    }
+
+    @discardableResult
+    public static func train(_ options: TrainOptions) throws -> String {
+        Tensor.manualSeed(options.seed)
+        let generator = makeGenerator(), discriminator = makeDiscriminator()
+        return try trainAdversarially(Self.self, generator: generator, discriminator: discriminator, options: options)
+    }
+}
+
+extension MNISTGAN {
+    /// One round of the game on a batch of real images and noise z: a discriminator step on
+    /// BCE(D(x), 1) + BCE(D(G(z)), 0) (G(z) detached: this step does not train G), then a generator step on the
+    /// non-saturating BCE(D(G(z)), 1) = −log D(G(z)). Returns both losses and D's accuracy on the batch.
+    static func adversarialStep(_ generator: any Layer, _ discriminator: any Layer, _ optimizerG: Optimizer, _ optimizerD: Optimizer,
+                                real: Tensor, noise z: Tensor) -> (lossD: Float, lossG: Float, accuracy: Float) {
+        let n = real.shape[0], ones = Tensor.ones([n, 1]), zeros = Tensor.zeros([n, 1])
+        let fake = generator(z)
+        let realLogits = discriminator(real), fakeLogits = discriminator(fake.detached())
+        let lossD = binaryCrossEntropyWithLogits(realLogits, ones) + binaryCrossEntropyWithLogits(fakeLogits, zeros)
+        optimizerD.zeroGrad(); lossD.backward(); optimizerD.step()
+        let lossG = binaryCrossEntropyWithLogits(discriminator(fake), ones)
+        optimizerG.zeroGrad(); lossG.backward(); optimizerG.step()
+        return (lossD.item, lossG.item, discriminatorAccuracy(real: realLogits, fake: fakeLogits))
+    }
+
+    /// The adversarial training loop of both GAN cases: per batch one discriminator step and one generator step.
+    static func trainAdversarially<C: GenerativePracticeCase>(_ kind: C.Type, generator: any Layer, discriminator: any Layer,
+                                                             options: TrainOptions) throws -> String {
+        let train = try MNIST(split: .train).prefix(options.limit)
+        let loader = DataLoader(train, batchSize: options.batchSize, shuffle: true, seed: options.seed, dropLast: true) { $0 * 2 - 1 }
+        let optimizerD = Adam(discriminator.parameters(), lr: options.learningRate, betas: (0.5, 0.999))
+        let optimizerG = Adam(generator.parameters(), lr: options.learningRate, betas: (0.5, 0.999))
+        let report = try Report(C.info, options, columns: ganColumns, plots: ganPlots, header: [
+            "data: \(train.count) training images; G \(generator.parameterCount) parameters, D \(discriminator.parameterCount)",
+            "batch \(options.batchSize), Adam lr \(options.learningRate) β (0.5, 0.999), \(options.epochs) epochs, seed \(options.seed)"])
+        let monitor = try GANMonitor(report)
+        var noise = RandomGenerator(seed: options.seed)
+        var scores = monitor.testSetScores
+        for epoch in 1...options.epochs {
+            for (real, _) in report.batches(of: loader, epoch: epoch) {
+                let z = Tensor.randn([real.shape[0], C.latentSize], using: &noise)
+                let round = adversarialStep(generator, discriminator, optimizerG, optimizerD, real: real, noise: z)
+                try report.batch(loss: round.lossD, samples: real.shape[0], [("loss_g", round.lossG), ("d_accuracy", round.accuracy)])
+            }
+            scores = try monitor.endEpoch(C.self, generator)
+            try report.endEpoch(["inception_score": scores.inceptionScore, "frechet_distance": scores.frechetDistance],
+                                saving: [(generator, "generator.safetensors"), (discriminator, "discriminator.safetensors")])
+        }
+        try monitor.finish(C.self, generator)
+        return report.finish(String(format: "inception score %.2f, Fréchet distance %.2f of %d samples", scores.inceptionScore,
+                                    scores.frechetDistance, scores.count))
+    }
+}

@@ -1,0 +1,117 @@
+// Layer normalization as one fused op: per row two passes for the statistics and one for the output; in
+// backward two row reductions and one pass for ∂x, with ∂γ and ∂β summed per core then added (the composed
+// version, kept below as the reference, takes a dozen broadcast ops).
+
+/// Layer normalization, as `torch.nn.functional.layer_norm` (Ba, Kiros and Hinton, "Layer Normalization", 2016).
+///
+/// Over the last dimensions (those of `normalizedShape`, D values per row):
+/// μ = (1/D) Σ x,  σ² = (1/D) Σ (x − μ)²,  x̂ = (x − μ)/√(σ² + ε),  y = γ ⊙ x̂ + β.
+/// Shapes: x [..., normalizedShape], weight γ and bias β of shape `normalizedShape` (optional) → y like x.
+/// Backward: ∂x = (1/√(σ² + ε)) · (γ∂y − mean(γ∂y) − x̂ · mean(γ∂y ⊙ x̂)), ∂γ = Σ_rows ∂y ⊙ x̂, ∂β = Σ_rows ∂y.
+public func layerNorm(_ x: Tensor, normalizedShape: [Int], weight: Tensor? = nil, bias: Tensor? = nil, eps: Float = 1e-5) -> Tensor {
+    let d = LayerNormShapes(x, normalizedShape: normalizedShape, weight: weight, bias: bias)
+    let (rows, n) = (d.rows, d.features)
+    let xc = withNoGrad { x.contiguous() }
+    let gammaT = weight.map { w in withNoGrad { w.contiguous() } }, betaT = bias.map { b in withNoGrad { b.contiguous() } }
+    let mean = Tensor(uninitialized: [rows]), invStd = Tensor(uninitialized: [rows])
+    var out = Tensor(uninitialized: x.shape)
+    Parallel.forEach(rows, costPerItem: n * 4) { range in
+        for r in range {
+            let src = xc.pointer + r * n, dst = out.pointer + r * n
+            let mu = Loops.reduce(SumKernel.self, src, n) / Float(n)
+            for j in 0..<n { dst[j] = src[j] - mu }
+            let variance = RowMath.sumOfSquares(dst, n) / Float(n)
+            let inv = 1 / (variance + eps).squareRoot()
+            mean.pointer[r] = mu
+            invStd.pointer[r] = inv
+            switch (gammaT, betaT) {
+            case let (g?, b?): for j in 0..<n { dst[j] = dst[j] * inv * g.pointer[j] + b.pointer[j] }
+            case let (g?, nil): for j in 0..<n { dst[j] = dst[j] * inv * g.pointer[j] }
+            case let (nil, b?): for j in 0..<n { dst[j] = dst[j] * inv + b.pointer[j] }
+            case (nil, nil): for j in 0..<n { dst[j] *= inv }
+            }
+        }
+    }
+    let inputs = [x] + [weight, bias].compactMap { $0 }
+    if Tensor.shouldRecord(inputs) {
+        let needX = x.requiresGrad, needWeight = weight?.requiresGrad ?? false, needBias = bias?.requiresGrad ?? false
+        let hasWeight = weight != nil, hasBias = bias != nil
+        out.attach("layerNorm", inputs: inputs) { g in
+            let gc = g.contiguous()
+            let dx = needX ? Tensor(uninitialized: x.shape) : nil
+            // Rows in one block per core; each block sums its own ∂γ and ∂β, added together afterwards.
+            let blocks = Swift.max(1, Swift.min(Parallel.threadCount, rows * n / 32_768, rows))
+            let partial = Tensor.zeros([blocks, 2, n])
+            Parallel.forEach(blocks, costPerItem: 1 << 20) { range in
+                let xhat = UnsafeMutablePointer<Float>.allocate(capacity: n), gg = UnsafeMutablePointer<Float>.allocate(capacity: n)
+                defer { xhat.deallocate(); gg.deallocate() }
+                for block in range {
+                    let dGamma = partial.pointer + block * 2 * n, dBeta = dGamma + n
+                    for r in (rows * block / blocks)..<(rows * (block + 1) / blocks) {
+                        let src = xc.pointer + r * n, gr = gc.pointer + r * n
+                        let mu = mean.pointer[r], inv = invStd.pointer[r]
+                        for j in 0..<n { xhat[j] = (src[j] - mu) * inv }
+                        if needWeight { for j in 0..<n { dGamma[j] += gr[j] * xhat[j] } }
+                        if needBias { for j in 0..<n { dBeta[j] += gr[j] } }
+                        guard let dx else { continue }
+                        if let gammaT { for j in 0..<n { gg[j] = gr[j] * gammaT.pointer[j] } } else { gg.update(from: gr, count: n) }
+                        let meanG = Loops.reduce(SumKernel.self, gg, n) / Float(n)
+                        let meanGX = RowMath.dot(gg, xhat, n) / Float(n)
+                        let dst = dx.pointer + r * n
+                        for j in 0..<n { dst[j] = inv * (gg[j] - meanG - xhat[j] * meanGX) }
+                    }
+                }
+            }
+            var grads: [Tensor?] = [dx]
+            let sums = needWeight || needBias ? partial.sum(alongAxis: 0) : nil
+            if hasWeight { grads.append(needWeight ? sums![0].reshaped(to: normalizedShape) : nil) }
+            if hasBias { grads.append(needBias ? sums![1].reshaped(to: normalizedShape) : nil) }
+            return grads
+        }
+    }
+    return out
+}
+
+/// Layer normalization written with the public ops (mean, variance, broadcasting): the reference of
+/// ``layerNorm(_:normalizedShape:weight:bias:eps:)``, same arguments and result.
+public func layerNormComposed(_ x: Tensor, normalizedShape: [Int], weight: Tensor? = nil, bias: Tensor? = nil, eps: Float = 1e-5) -> Tensor {
+    _ = LayerNormShapes(x, normalizedShape: normalizedShape, weight: weight, bias: bias)
+    let axes = Array((x.rank - normalizedShape.count)..<x.rank)
+    let centered = x - x.mean(alongAxes: axes, keepDims: true)
+    var y = centered / (centered.square().mean(alongAxes: axes, keepDims: true) + eps).sqrt()
+    if let weight { y = y * weight }
+    if let bias { y = y + bias }
+    return y
+}
+
+/// Checked shapes of a layer-norm call: rows × features.
+struct LayerNormShapes {
+    let rows: Int, features: Int
+
+    init(_ x: Tensor, normalizedShape: [Int], weight: Tensor?, bias: Tensor?) {
+        require(!normalizedShape.isEmpty && x.rank >= normalizedShape.count && Array(x.shape.suffix(normalizedShape.count)) == normalizedShape,
+                "layerNorm: input of shape \(x.shape) does not end with the normalized shape \(normalizedShape)")
+        if let weight { require(weight.shape == normalizedShape, "layerNorm: weight of shape \(weight.shape), expected \(normalizedShape)") }
+        if let bias { require(bias.shape == normalizedShape, "layerNorm: bias of shape \(bias.shape), expected \(normalizedShape)") }
+        features = normalizedShape.reduce(1, *)
+        rows = features == 0 ? 0 : x.count / features
+    }
+}
+
+/// Row reductions on raw buffers (layer norm, attention), with two vector accumulators.
+enum RowMath {
+    @inline(__always) static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        var a0 = SIMD8<Float>(repeating: 0), a1 = a0
+        var j = 0
+        while j + 16 <= n {
+            a0 += SIMD8<Float>.load(a + j) * SIMD8<Float>.load(b + j)
+            a1 += SIMD8<Float>.load(a + j + 8) * SIMD8<Float>.load(b + j + 8)
+            j += 16
+        }
+        var r = (a0 + a1).sum()
+        while j < n { r += a[j] * b[j]; j += 1 }
+        return r
+    }
+
+    @inline(__always) static func sumOfSquares(_ a: UnsafePointer<Float>, _ n: Int) -> Float { dot(a, a, n) }
+}
