@@ -63,7 +63,8 @@ extension PNG {
                 "PNG.writeCaptionedGrid: \(images.count) images, \(captions.count) captions, \(marked.count) marks")
         let lines = captions.map(\.count).max() ?? 0
         let side = size * scale, pad = 6
-        let cellW = side + pad, cellH = side + pad + lines * (BitmapFont.capHeight + BitmapFont.descent + 2)
+        let captionWidth = captions.flatMap { $0 }.map(BitmapFont.width(of:)).max() ?? 0
+        let cellW = Swift.max(side, captionWidth) + pad, cellH = side + pad + lines * (BitmapFont.capHeight + BitmapFont.descent + 2)
         let rows = (images.count + cols - 1) / cols
         var canvas = LinePlot.Canvas(width: cols * cellW + pad, height: rows * cellH + pad)
         let red = LinePlot.RGB(0xD62728)
