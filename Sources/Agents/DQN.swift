@@ -65,6 +65,8 @@ public final class DQN {
     public private(set) var lastLoss: Float = 0
     private var generator: RandomGenerator
     private let parameters: [Tensor]
+    /// The two networks' tensors, pairwise in state-dict order, for the target copy.
+    private let onlineState: [Tensor], targetState: [Tensor]
 
     /// - Parameters: `observationSize` d and `actionCount` |A| of the environment; `seed` fixes the network's
     ///   initialisation, the exploration and the minibatches.
@@ -79,6 +81,8 @@ public final class DQN {
         optimizer = Adam(parameters, lr: configuration.learningRate)
         replay = ReplayBuffer(capacity: configuration.bufferSize, observationSize: observationSize)
         generator = RandomGenerator(seed: seed &+ 1)
+        onlineState = qNetwork.namedState().map(\.1)
+        targetState = targetNetwork.namedState().map(\.1)
         updateTargetNetwork()
     }
 
@@ -144,13 +148,15 @@ public final class DQN {
             }
             return targetQ.max(alongAxis: 1)
         }
-        let y = r + configuration.gamma * (1 - terminated) * nextValue
+        // y in one loop over the minibatch (no graph: the target is a constant).
+        let (rs, done, next) = (r.scalars, terminated.scalars, nextValue.scalars), gamma = configuration.gamma
+        let y = Tensor(rs.indices.map { rs[$0] + gamma * (1 - done[$0]) * next[$0] })
         let q = qNetwork(s).gathering(alongAxis: 1, indices: a.unsqueezed(at: 1)).squeezed(axis: 1)
         return huberLoss(q, y)
     }
 
     /// θ⁻ ← θ.
     public func updateTargetNetwork() {
-        try! targetNetwork.loadState(Dictionary(uniqueKeysWithValues: qNetwork.namedState()))
+        for (target, online) in zip(targetState, onlineState) { target.assign(online) }
     }
 }

@@ -51,8 +51,8 @@ public enum BatchNormStudy: PracticeCase {
         let names = variants.map { ($0.0 ? "bn" : "plain") + "_lr" + String(format: "%g", Double($0.1)) }
         let models = variants.map { DeepMLP(batchNorm: $0.0) }
         // The same initial Linear weights in all four (the norms' γ = 1, β = 0 start the same anyway).
-        let linears = Dictionary(uniqueKeysWithValues: models[0].namedParameters())
-        for m in models.dropFirst() { try m.loadState(linears.filter { k, _ in m.namedState().contains { $0.0 == k } }, strict: false) }
+        let linears = Dictionary(uniqueKeysWithValues: models[0].namedParameters())  // blocks.<i>.0.*, head.*
+        for m in models.dropFirst() { try m.loadState(linears, strict: false) }
         let optimizers = zip(models, variants).map { SGD($0.parameters(), lr: $1.1, momentum: 0.9) }
         let loader = DataLoader(train, batchSize: options.batchSize, shuffle: true, seed: options.seed, transform: mnistNormalization)
         let report = try Report(info, options, columns: ["epoch"] + names.map { "train_" + $0 } + names.map { "test_accuracy_" + $0 } + ["seconds"],

@@ -17,6 +17,7 @@ public enum CharTransformer: PracticeCase {
         return o
     }()
 
+    /// The case's name, idea, data, target and defaults for `deep list` and `deep train`.
     public static let info = CaseInfo(
         name: "char-transformer",
         idea: "attention and the Transformer: a causal, pre-norm, decoder-only character model",

@@ -11,7 +11,7 @@ public enum MNISTDCGAN: GenerativePracticeCase {
         idea: "deep convolutional GAN: ConvTranspose2d generator, strided Conv2d discriminator, batch norm (Radford et al. 2015)",
         data: "MNIST handwritten digits, 28×28 (bundled), scaled to [−1, 1]",
         target: "inception score ≥ 9.0 with our MNIST classifier (real test images: 9.9)",
-        defaults: TrainOptions(epochs: 3, batchSize: 64, learningRate: 2e-4, optimizer: "adam"))
+        defaults: TrainOptions(epochs: 8, batchSize: 64, learningRate: 2e-4, optimizer: "adam"))
     public static let latentSize = 100
 
     /// G: z [N, 100] → Linear → 128×7×7 → ConvTranspose2d(4, stride 2) → 64×14×14 → ConvTranspose2d(4, stride 2)

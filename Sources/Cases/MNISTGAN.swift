@@ -11,7 +11,7 @@ public enum MNISTGAN: GenerativePracticeCase {
         idea: "generative adversarial network: fully connected generator and discriminator (Goodfellow et al. 2014)",
         data: "MNIST handwritten digits, 28×28 (bundled), scaled to [−1, 1]",
         target: "inception score ≥ 8.0 with our MNIST classifier (real test images: 9.9)",
-        defaults: TrainOptions(epochs: 20, batchSize: 64, learningRate: 2e-4, optimizer: "adam"))
+        defaults: TrainOptions(epochs: 30, batchSize: 64, learningRate: 2e-4, optimizer: "adam"))
     public static let latentSize = 100
 
     /// G: 100 → 256 → 512 → 1024 → 784, LeakyReLU(0.2), tanh out, as images [N, 1, 28, 28].

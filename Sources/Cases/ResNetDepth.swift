@@ -89,7 +89,7 @@ public enum ResNetDepth: PracticeCase {
         var csv = "network,step,loss\n"
         for (name, losses) in curves {
             let smoothed = stride(from: 0, to: losses.count, by: 10).map { i in losses[i..<Swift.min(i + 10, losses.count)].reduce(0, +) / Double(Swift.min(10, losses.count - i)) }
-            plot.add(series: name, x: smoothed.indices.map { Double($0 * 10 + 10) }, y: smoothed)
+            plot.add(series: name, x: smoothed.indices.map { Double(Swift.min($0 * 10 + 10, losses.count)) }, y: smoothed)
             for (i, l) in losses.enumerated() { csv += "\(name),\(i + 1),\(String(format: "%.5f", l))\n" }
         }
         try plot.write(toPath: report.path("losses.png"), width: 800, height: 500)

@@ -42,7 +42,7 @@ import Testing
         let (rgb, width, height) = map.render(cell: 10)
         #expect(rgb.count == width * height * 3 && (width, height) == map.size(cell: 10))
         func pixel(_ row: Int, _ column: Int) -> Int {  // red channel at the centre of a cell
-            let left = width - 10 - 20, top = height - 10 - 20
+            let left = 10 + 5 + 6, top = height - 10 - 20  // label margin: one glyph (5) plus spacing
             return Int(rgb[3 * ((top + row * 10 + 5) * width + left + column * 10 + 5)])
         }
         #expect(pixel(0, 0) == 255 && pixel(0, 1) < 20 && pixel(1, 0) > pixel(0, 1) && pixel(1, 0) < 255)

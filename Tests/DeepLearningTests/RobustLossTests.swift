@@ -32,6 +32,25 @@ import Testing
         #expect(Self.cases("huber_loss").count == 9 && Self.cases("smooth_l1_loss").count == 9)
     }
 
+    /// The one-loop path of same-shape inputs equals the composed one (values and gradients), every reduction.
+    @Test func fusedEqualsComposed() {
+        let x = Tensor.randn([5, 7], seed: 1) * 2, y = Tensor.randn([5, 7], seed: 2)
+        for reduction in [Reduction.mean, .sum, .none] {
+            for (fast, slow) in [({ huberLoss($0, $1, reduction: reduction, delta: 0.7) }, { composedHuberLoss($0, $1, reduction: reduction, delta: 0.7) }),
+                                 ({ smoothL1Loss($0, $1, reduction: reduction, beta: 1.3) }, { composedSmoothL1Loss($0, $1, reduction: reduction, beta: 1.3) })]
+                as [((Tensor, Tensor) -> Tensor, (Tensor, Tensor) -> Tensor)] {
+                let (x1, y1, x2, y2) = (x.requiringGrad(), y.requiringGrad(), x.requiringGrad(), y.requiringGrad())
+                let a = fast(x1, y1), b = slow(x2, y2)
+                expectClose(a, b, "forward \(reduction)")
+                let up = Tensor.randn(a.shape, seed: 3)
+                (a * up).sum().backward()
+                (b * up).sum().backward()
+                expectClose(x1.grad, x2.grad!, "input gradient \(reduction)")
+                expectClose(y1.grad, y2.grad!, "target gradient \(reduction)")
+            }
+        }
+    }
+
     /// Inputs kept 0.1 away from the kinks |d| = δ (and d = 0).
     @Test func gradcheck() {
         let x = Tensor([0.3, -1.7, 2.4, -0.45, 1.25, 0.8], shape: [2, 3]).requiringGrad()
@@ -40,6 +59,7 @@ import Testing
         expectGradcheck([x, y], "huberLoss(delta: 0.5)") { huberLoss($0[0], $0[1], reduction: .sum, delta: 0.5) }
         expectGradcheck([x, y], "smoothL1Loss(beta: 2)") { smoothL1Loss($0[0], $0[1], beta: 2) }
         expectGradcheck([x, y], "smoothL1Loss(beta: 0)") { smoothL1Loss($0[0], $0[1], reduction: .sum, beta: 0) }
+        expectGradcheck([x, y[0]], "huberLoss, broadcast target") { huberLoss($0[0], $0[1], reduction: .sum, delta: 1) }
     }
 }
 

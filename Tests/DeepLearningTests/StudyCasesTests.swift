@@ -53,11 +53,13 @@ import Testing
     }
 
     @Test func optimizersCaseTrainsAllSixAndDrawsTrajectories() throws {
-        let summary = try OptimizerComparison.train(options(OptimizerComparison.info, epochs: 1, limit: 512))
+        let summary = try OptimizerComparison.train(options(OptimizerComparison.info, epochs: 1, limit: 2048))
         #expect(summary.contains("Rosenbrock closest"))
         let m = try metrics("optimizers")
         for name in ["sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw"] {
-            #expect(m["train_" + name]!.allSatisfy { $0.isFinite && $0 < 2.4 }, "\(name) did not learn")
+            // 16 steps: every optimizer's mean loss over them is below chance, ln 10 ≈ 2.30, and its test accuracy above 50%.
+            let loss = m["train_" + name]![0], accuracy = m["test_accuracy_" + name]![0]
+            #expect(loss.isFinite && loss < 2.2 && accuracy > 0.5, "\(name): mean loss \(loss), test accuracy \(accuracy)")
         }
         expectFiles("optimizers", ["loss.png", "test_accuracy.png", "rosenbrock.png", "quadratic.png", "model_adam.safetensors"])
     }

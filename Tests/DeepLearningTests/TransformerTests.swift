@@ -107,6 +107,18 @@ import Testing
         expectClose(Tensor(grads[0]), Tensor(grads[1]), "∂in_proj_weight")
     }
 
+    /// An unbatched query [L, E] (and key-padding mask [S]) gives the batched result for a batch of one.
+    @Test func unbatchedEqualsABatchOfOne() {
+        let m = MultiheadAttention(embedDim: 8, numHeads: 2, kdim: 5, vdim: 3)
+        let q = Tensor.randn([4, 8], seed: 1), k = Tensor.randn([6, 5], seed: 2), v = Tensor.randn([6, 3], seed: 3)
+        let padding = Tensor([0, 0, 1, 0, 0, 1])
+        let (y, w) = m(q, k, v, keyPaddingMask: .blocked(padding))
+        let (yb, wb) = m(q.unsqueezed(at: 1), k.unsqueezed(at: 1), v.unsqueezed(at: 1), keyPaddingMask: .blocked(padding.unsqueezed(at: 0)))
+        expectClose(y, yb.squeezed(axis: 1), "output")
+        expectClose(w, wb!.squeezed(axis: 0), "weights")
+        #expect(w!.shape == [4, 6] && w![.all, 2].scalars.allSatisfy { $0 == 0 })
+    }
+
     @Test func initialisationIsPyTorchs() {
         let m = MultiheadAttention(embedDim: 16, numHeads: 4)
         let bound = (6 / Float(16 + 48)).squareRoot()

@@ -1,7 +1,7 @@
 /// One entry of the autograd tape.
 ///
 /// A leaf node (created by ``Tensor/requiringGrad()``) has no backward rule and keeps the gradient that
-/// ``Tensor/backward(_:)`` accumulates into it. An op's node keeps the nodes of its inputs and a closure
+/// `Tensor/backward(_:)` accumulates into it. An op's node keeps the nodes of its inputs and a closure
 /// that maps the gradient of the op's output to the gradients of its inputs (the chain rule, one op at a
 /// time).
 public final class GradNode {
@@ -93,7 +93,7 @@ extension Tensor {
     /// True when this tensor records a tape (it is a leaf that requires grad or the result of such a graph).
     public var requiresGrad: Bool { node != nil }
 
-    /// The gradient accumulated by ``backward(_:)``; nil before the first backward or after ``zeroGrad()``.
+    /// The gradient accumulated by `backward(_:)`; nil before the first backward or after ``zeroGrad()``.
     /// Only leaves keep gradients.
     public var grad: Tensor? {
         get { node?.grad }
@@ -117,7 +117,7 @@ extension Tensor {
     /// Clears the accumulated gradient.
     public func zeroGrad() { node?.grad = nil }
 
-    /// Registers `hook` to run during every ``backward(_:)`` that reaches this leaf, once the leaf's gradient
+    /// Registers `hook` to run during every `backward(_:)` that reaches this leaf, once the leaf's gradient
     /// of that backward has been accumulated into ``grad``; the hook receives that gradient (the tensor in
     /// `grad`: update it in place with ``assign(_:)``), as `torch.Tensor.register_post_accumulate_grad_hook`.
     /// Data-parallel training uses it to average gradients across processes as soon as they are ready.

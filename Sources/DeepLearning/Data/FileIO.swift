@@ -56,7 +56,9 @@ public func isGzip(_ bytes: [UInt8]) -> Bool {
 /// Reads the file at `path`, inflating it first when it is gzip-compressed
 /// (detected by the magic bytes 1f 8b, not by the file name).
 ///
-/// - Parameter limit: the most bytes the inflated data may hold (see ``gunzipLimit``).
+/// - Parameters:
+///   - path: the file to read.
+///   - limit: the most bytes the inflated data may hold (see ``gunzipLimit``).
 /// - Throws: everything `readBytes(atPath:)` throws, and `DataError.corrupt`
 ///   naming the file and the compressed byte offset when the gzip stream is damaged, truncated or inflates to
 ///   more than `limit` bytes.

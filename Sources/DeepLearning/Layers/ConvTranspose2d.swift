@@ -1,5 +1,5 @@
 /// 2-D transposed convolution layer, as `torch.nn.ConvTranspose2d`: y = convTranspose2d(x, W) + b (see
-/// ``convTranspose2d(_:weight:bias:stride:padding:outputPadding:groups:dilation:)``), the layer that upsamples
+/// `convTranspose2d(_:weight:bias:stride:padding:outputPadding:groups:dilation:)`), the layer that upsamples
 /// in DCGAN's generator (Radford et al. 2015).
 ///
 /// Shapes: x [N, inChannels, H, W] (or [inChannels, H, W]) → y [N, outChannels, OH, OW] with
@@ -64,7 +64,17 @@ public final class ConvTranspose2d: Module, Layer {
         require(x.rank == 4 || x.rank == 3, "\(name): input of shape \(x.shape) must be [N, C, H, W] or [C, H, W]")
         let c = x.shape[x.rank - 3]
         require(c == inChannels, "\(name): input of shape \(x.shape) has \(c) channels, expected \(inChannels)")
-        return convTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding,
-                               groups: groups, dilation: dilation)
+        return recorded(convTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding,
+                                        groups: groups, dilation: dilation))
+    }
+
+    public override var extraRepr: String {
+        var s = "\(inChannels), \(outChannels), kernel_size=\(kernelSize), stride=\(stride)"
+        if padding != (0, 0) { s += ", padding=\(padding)" }
+        if dilation != (1, 1) { s += ", dilation=\(dilation)" }
+        if outputPadding != (0, 0) { s += ", output_padding=\(outputPadding)" }
+        if groups != 1 { s += ", groups=\(groups)" }
+        if bias == nil { s += ", bias=False" }
+        return s
     }
 }

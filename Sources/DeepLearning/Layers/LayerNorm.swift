@@ -29,9 +29,16 @@ public final class LayerNorm: Module, Layer {
         self.init([normalizedShape], eps: eps, elementwiseAffine: elementwiseAffine, bias: bias)
     }
 
+    /// y = γ ⊙ (x − μ)/√(σ² + ε) + β over the last `normalizedShape` dimensions; an input that does not end
+    /// with `normalizedShape` is an error naming the layer and both shapes.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         require(x.rank >= normalizedShape.count && Array(x.shape.suffix(normalizedShape.count)) == normalizedShape,
                 "LayerNorm(\(normalizedShape)): input of shape \(x.shape) does not end with \(normalizedShape)")
-        return layerNorm(x, normalizedShape: normalizedShape, weight: weight, bias: bias, eps: eps)
+        return recorded(layerNorm(x, normalizedShape: normalizedShape, weight: weight, bias: bias, eps: eps))
+    }
+
+    public override var extraRepr: String {
+        let shape = normalizedShape.count == 1 ? "(\(normalizedShape[0]),)" : "(" + normalizedShape.map(String.init).joined(separator: ", ") + ")"
+        return "\(shape), eps=\(eps), elementwise_affine=\(pythonBool(weight != nil)), bias=\(pythonBool(bias != nil))"
     }
 }

@@ -24,9 +24,12 @@ public func sinusoidalPositionalEncoding(length: Int, dModel: Int) -> Tensor {
 public final class SinusoidalPositionalEncoding: Module, Layer {
     /// [maxLen, dModel], see ``sinusoidalPositionalEncoding(length:dModel:)``.
     public let table: Tensor
+    /// Dropout after the sum.
     public let dropout: Dropout
+    /// Whether inputs are [N, L, dModel] rather than [L, N, dModel].
     public let batchFirst: Bool
 
+    /// A table for positions 0..<maxLen, with dropout probability `dropout` after the sum.
     public init(dModel: Int, maxLen: Int = 5000, dropout: Float = 0.1, batchFirst: Bool = true) {
         table = sinusoidalPositionalEncoding(length: maxLen, dModel: dModel)
         self.dropout = Dropout(p: dropout)
@@ -37,6 +40,7 @@ public final class SinusoidalPositionalEncoding: Module, Layer {
     /// No state: the table is computed, not loaded.
     public override func namedTensors() -> [(String, Tensor)] { [] }
 
+    /// x plus the table's first L rows, then dropout (in training).
     public func callAsFunction(_ x: Tensor) -> Tensor {
         let axis = batchFirst ? 1 : 0
         require(x.rank == 3 && x.shape[2] == table.shape[1] && x.shape[axis] <= table.shape[0],
@@ -52,9 +56,12 @@ public final class SinusoidalPositionalEncoding: Module, Layer {
 ///
 /// Shapes: x [N, L, dModel] (batch first) → the same; positions offset, offset+1, … (L + offset ≤ maxLen).
 public final class LearnedPositionalEmbedding: Module, Layer {
+    /// [maxLen, dModel]: row p is the vector of position p.
     public let weight: Tensor
+    /// Number of positions and width of each vector.
     public let maxLen: Int, dModel: Int
 
+    /// A trainable table for positions 0..<maxLen.
     public init(maxLen: Int, dModel: Int) {
         require(maxLen > 0 && dModel > 0, "LearnedPositionalEmbedding(maxLen: \(maxLen), dModel: \(dModel)): sizes must be positive")
         self.maxLen = maxLen
@@ -71,5 +78,6 @@ public final class LearnedPositionalEmbedding: Module, Layer {
         return x + weight.sliced(alongAxis: 0, offset..<(offset + length))
     }
 
+    /// x plus the vectors of positions 0..<L.
     public func callAsFunction(_ x: Tensor) -> Tensor { self(x, offset: 0) }
 }

@@ -1,6 +1,9 @@
 /// The activation between the two linear maps of a Transformer layer's feed-forward block.
 public enum TransformerActivation: String, Sendable {
-    case relu, gelu
+    /// max(0, x), PyTorch's default.
+    case relu
+    /// x·Φ(x) (exact, with erf), as `F.gelu`.
+    case gelu
 
     func callAsFunction(_ x: Tensor) -> Tensor { self == .relu ? x.relu() : x.gelu() }
 }
@@ -13,11 +16,13 @@ public enum TransformerActivation: String, Sendable {
 /// Shapes: src [S, N, dModel] ([N, S, dModel] with `batchFirst`) → the same shape. Submodules and state-dict
 /// keys as PyTorch's: `self_attn`, `linear1`, `dropout`, `linear2`, `norm1`, `norm2`, `dropout1`, `dropout2`.
 public final class TransformerEncoderLayer: Module, Layer {
+    /// Self-attention over the sequence (`self_attn`).
     public let selfAttn: MultiheadAttention
-    public let linear1: Linear
-    public let dropout: Dropout
-    public let linear2: Linear
+    /// The feed-forward block: dModel → dimFeedforward, dropout, dimFeedforward → dModel.
+    public let linear1: Linear, dropout: Dropout, linear2: Linear
+    /// Layer norms of the attention and feed-forward sub-blocks.
     public let norm1: LayerNorm, norm2: LayerNorm
+    /// Dropout on the attention and feed-forward outputs before each residual sum.
     public let dropout1: Dropout, dropout2: Dropout
     /// The feed-forward activation.
     public let activation: TransformerActivation
@@ -73,6 +78,7 @@ public final class TransformerEncoderLayer: Module, Layer {
         return x
     }
 
+    /// The layer applied to `x` without masks.
     public func callAsFunction(_ x: Tensor) -> Tensor { self(x, srcMask: nil) }
 }
 
@@ -84,14 +90,19 @@ public final class TransformerEncoderLayer: Module, Layer {
 /// PyTorch's: `self_attn`, `multihead_attn`, `linear1`, `dropout`, `linear2`, `norm1`, `norm2`, `norm3`,
 /// `dropout1`, `dropout2`, `dropout3`.
 public final class TransformerDecoderLayer: Module {
+    /// Self-attention over the target (`self_attn`).
     public let selfAttn: MultiheadAttention
+    /// Attention from the target to the memory (`multihead_attn`).
     public let multiheadAttn: MultiheadAttention
-    public let linear1: Linear
-    public let dropout: Dropout
-    public let linear2: Linear
+    /// The feed-forward block: dModel → dimFeedforward, dropout, dimFeedforward → dModel.
+    public let linear1: Linear, dropout: Dropout, linear2: Linear
+    /// Layer norms of the three sub-blocks.
     public let norm1: LayerNorm, norm2: LayerNorm, norm3: LayerNorm
+    /// Dropout on each sub-block's output before its residual sum.
     public let dropout1: Dropout, dropout2: Dropout, dropout3: Dropout
+    /// The feed-forward activation.
     public let activation: TransformerActivation
+    /// Whether layer norm comes before each block (pre-norm) rather than after each residual sum.
     public let normFirst: Bool
     let arguments: (dModel: Int, nhead: Int, dimFeedforward: Int, dropout: Float, layerNormEps: Float, batchFirst: Bool, bias: Bool)
 
@@ -157,9 +168,12 @@ public final class TransformerDecoderLayer: Module {
 /// copies of `encoderLayer` (equal initial parameters, as PyTorch's deep copies) applied in turn, then the
 /// optional final `norm`. Keys `layers.0.self_attn.in_proj_weight`, …, `norm.weight`.
 public final class TransformerEncoder: Module, Layer {
+    /// The layers, applied in order.
     public let layers: [TransformerEncoderLayer]
+    /// The final layer norm, if any.
     public let norm: LayerNorm?
 
+    /// As `nn.TransformerEncoder(encoder_layer, num_layers, norm)`; the layer itself is not used, only copied.
     public init(_ encoderLayer: TransformerEncoderLayer, numLayers: Int, norm: LayerNorm? = nil) {
         require(numLayers > 0, "TransformerEncoder: numLayers \(numLayers) must be positive")
         layers = (0..<numLayers).map { _ in encoderLayer.copy() }
@@ -174,15 +188,19 @@ public final class TransformerEncoder: Module, Layer {
         return norm.map { $0(x) } ?? x
     }
 
+    /// The stack applied to `x` without masks.
     public func callAsFunction(_ x: Tensor) -> Tensor { self(x, mask: nil) }
 }
 
 /// A stack of decoder layers, as `torch.nn.TransformerDecoder(decoder_layer, num_layers, norm)`: copies of
 /// `decoderLayer` applied in turn, each attending to `memory`, then the optional final `norm`.
 public final class TransformerDecoder: Module {
+    /// The layers, applied in order.
     public let layers: [TransformerDecoderLayer]
+    /// The final layer norm, if any.
     public let norm: LayerNorm?
 
+    /// As `nn.TransformerDecoder(decoder_layer, num_layers, norm)`; the layer itself is not used, only copied.
     public init(_ decoderLayer: TransformerDecoderLayer, numLayers: Int, norm: LayerNorm? = nil) {
         require(numLayers > 0, "TransformerDecoder: numLayers \(numLayers) must be positive")
         layers = (0..<numLayers).map { _ in decoderLayer.copy() }
@@ -211,8 +229,11 @@ public final class TransformerDecoder: Module {
 /// Shapes: src [S, N, dModel], tgt [T, N, dModel] (batch first with `batchFirst`) → [T, N, dModel]. Keys
 /// `encoder.layers.0.…`, `encoder.norm.…`, `decoder.layers.0.…`, `decoder.norm.…`.
 public final class Transformer: Module {
+    /// The encoder stack (with its final norm).
     public let encoder: TransformerEncoder
+    /// The decoder stack (with its final norm).
     public let decoder: TransformerDecoder
+    /// Model width and number of attention heads.
     public let dModel: Int, nhead: Int
 
     /// As `nn.Transformer(d_model, nhead, num_encoder_layers, num_decoder_layers, dim_feedforward, dropout,

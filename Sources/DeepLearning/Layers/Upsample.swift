@@ -1,6 +1,6 @@
 /// Upsampling layer, as `torch.nn.Upsample`: resizes the last two axes of [N, C, H, W] (or [C, H, W]) to
 /// `size`, or by `scaleFactor`, with nearest or bilinear interpolation (see
-/// ``interpolate(_:size:scaleFactor:mode:alignCorners:)``). No parameters.
+/// `interpolate(_:size:scaleFactor:mode:alignCorners:)`). No parameters.
 public final class Upsample: Module, Layer {
     /// Output height and width, when made with a size.
     public let size: (Int, Int)?
@@ -31,6 +31,11 @@ public final class Upsample: Module, Layer {
 
     /// The resized images: [N, C, H, W] → [N, C, OH, OW].
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        interpolate(x, size: size, scaleFactor: scaleFactor, mode: mode, alignCorners: alignCorners)
+        recorded(interpolate(x, size: size, scaleFactor: scaleFactor, mode: mode, alignCorners: alignCorners))
+    }
+
+    public override var extraRepr: String {
+        let target = scaleFactor.map { "scale_factor=" + ($0.0 == $0.1 ? "\($0.0)" : "(\($0.0), \($0.1))") } ?? "size=\(pythonPair(size!))"
+        return target + ", mode='\(mode.rawValue)'"
     }
 }

@@ -215,18 +215,18 @@ extension Tensor {
     /// `a += b`. For a parameter inside `withNoGrad`, an in-place update that keeps it a leaf (as PyTorch's
     /// `w.add_(b)`); otherwise `a = a + b`.
     public static func += (a: inout Tensor, b: Tensor) { compoundAssign(&a, b, op: "+=", +) }
-    /// `a -= b`: `withNoGrad { w -= lr * w.grad! }` updates the parameter `w` in place (see ``+=(_:_:)``).
+    /// `a -= b`: `withNoGrad { w -= lr * w.grad! }` updates the parameter `w` in place (see `+=(_:_:)`).
     public static func -= (a: inout Tensor, b: Tensor) { compoundAssign(&a, b, op: "-=", -) }
-    /// `a *= b` (see ``+=(_:_:)``).
+    /// `a *= b` (see `+=(_:_:)`).
     public static func *= (a: inout Tensor, b: Tensor) { compoundAssign(&a, b, op: "*=", *) }
-    /// `a /= b` (see ``+=(_:_:)``).
+    /// `a /= b` (see `+=(_:_:)`).
     public static func /= (a: inout Tensor, b: Tensor) { compoundAssign(&a, b, op: "/=", /) }
-    /// `x += 1` (see ``+=(_:_:)``).
+    /// `x += 1` (see `+=(_:_:)`).
     public static func += (a: inout Tensor, b: Float) { a += Tensor(b) }
-    /// `x -= 1` (see ``+=(_:_:)``).
+    /// `x -= 1` (see `+=(_:_:)`).
     public static func -= (a: inout Tensor, b: Float) { a -= Tensor(b) }
-    /// `x *= 2` (see ``+=(_:_:)``).
+    /// `x *= 2` (see `+=(_:_:)`).
     public static func *= (a: inout Tensor, b: Float) { a *= Tensor(b) }
-    /// `x /= 2` (see ``+=(_:_:)``).
+    /// `x /= 2` (see `+=(_:_:)`).
     public static func /= (a: inout Tensor, b: Float) { a /= Tensor(b) }
 }

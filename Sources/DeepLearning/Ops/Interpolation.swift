@@ -2,7 +2,7 @@
 // separable resampling: along each axis every output index reads two input indices with two weights (the
 // nearest mode one index with weight 1); the backward pass adds the gradient back with the same weights.
 
-/// How ``interpolate(_:size:scaleFactor:mode:alignCorners:)`` reads between pixels.
+/// How `interpolate(_:size:scaleFactor:mode:alignCorners:)` reads between pixels.
 public enum InterpolationMode: String, Sendable {
     /// The pixel at ⌊dst · in/out⌋ (PyTorch's "nearest").
     case nearest

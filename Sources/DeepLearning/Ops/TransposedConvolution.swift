@@ -7,7 +7,7 @@
 // All three run the loops of `Convolution` (Ops/Convolution.swift) with the geometry of the output image.
 
 /// 2-D transposed convolution over a batch of images, as `torch.nn.functional.conv_transpose2d`
-/// (the gradient of ``conv2d(_:weight:bias:stride:padding:dilation:groups:)`` with respect to its input,
+/// (the gradient of `conv2d(_:weight:bias:stride:padding:dilation:groups:)` with respect to its input,
 /// sometimes called a fractionally strided convolution or "deconvolution").
 ///
 /// y[n, o, oh, ow] = b[o] + Σ_{c ∈ group(o)} Σ_{h, w, i, j : h·sₕ − pₕ + i·dₕ = oh, w·s_w − p_w + j·d_w = ow}

@@ -10,6 +10,8 @@ public enum GIF {
     /// Encodes RGB frames of one size as an animated GIF that loops forever.
     /// - Parameters:
     ///   - frames: each `width · height · 3` bytes, row-major, R G B per pixel.
+    ///   - width: pixels per row of every frame.
+    ///   - height: rows of every frame.
     ///   - delay: time each frame is shown, in hundredths of a second.
     /// - Precondition: at least one frame, all of the given size.
     public static func encode(frames: [[UInt8]], width: Int, height: Int, delay: Int = 4) -> [UInt8] {

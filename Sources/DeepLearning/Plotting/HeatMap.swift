@@ -10,7 +10,9 @@
 public struct HeatMap: Sendable {
     /// values[row][column], ≥ 0 (negative values draw as 0).
     public var values: [[Double]]
+    /// One label per row (drawn left of it) and per column (drawn above it, reading upwards).
     public var rowLabels: [String], columnLabels: [String]
+    /// Drawn above the grid.
     public var title: String
 
     /// A heat map of `values` (rows of equal length), one label per row and per column.
@@ -30,10 +32,11 @@ public struct HeatMap: Sendable {
         character == " " ? "_" : character == "\n" ? "/" : String(character)
     }
 
-    /// Image size for cells of `cell` pixels: the grid plus margins for the labels and the title.
+    /// Image size for cells of `cell` pixels: the grid plus margins for the labels, at least as wide as the title.
     public func size(cell: Int) -> (width: Int, height: Int) {
         let m = margins(cell: cell)
-        return (m.left + cell * (values.first?.count ?? 0) + 10, m.top + cell * values.count + 10)
+        let grid = m.left + cell * (values.first?.count ?? 0) + 10
+        return (Swift.max(grid, 20 + 2 * BitmapFont.width(of: title)), m.top + cell * values.count + 10)
     }
 
     private func margins(cell: Int) -> (left: Int, top: Int) {

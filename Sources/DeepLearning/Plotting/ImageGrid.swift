@@ -49,6 +49,9 @@ extension PNG {
     /// `marked` get a red frame and red captions (e.g. wrong predictions).
     ///
     /// - Parameters:
+    ///   - path: the PNG file to write.
+    ///   - size: the side of each square image, in pixels.
+    ///   - marked: one flag per image; a flagged image gets a red frame and red captions.
     ///   - images: `size · size · 3` bytes each in CIFAR's planar layout (the R plane, then G, then B, each row-major).
     ///   - captions: lines under each image (the bitmap font's ASCII; at most ⌊size · scale / 6⌋ characters fit).
     ///   - cols: images per row; rows follow from the count.
@@ -60,7 +63,8 @@ extension PNG {
                 "PNG.writeCaptionedGrid: \(images.count) images, \(captions.count) captions, \(marked.count) marks")
         let lines = captions.map(\.count).max() ?? 0
         let side = size * scale, pad = 6
-        let cellW = side + pad, cellH = side + pad + lines * (BitmapFont.capHeight + BitmapFont.descent + 2)
+        let captionWidth = captions.flatMap { $0 }.map(BitmapFont.width(of:)).max() ?? 0
+        let cellW = Swift.max(side, captionWidth) + pad, cellH = side + pad + lines * (BitmapFont.capHeight + BitmapFont.descent + 2)
         let rows = (images.count + cols - 1) / cols
         var canvas = LinePlot.Canvas(width: cols * cellW + pad, height: rows * cellH + pad)
         let red = LinePlot.RGB(0xD62728)

@@ -45,6 +45,24 @@ final class PNGTests: XCTestCase {
         XCTAssertEqual(try readBytes(atPath: directory + "/b.png"), PNG.encode(gray: [1, 2], width: 2, height: 1))
     }
 
+    func testCaptionedGridPlacesPlanarImagesAndFramesMarkedOnes() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Two 2×2 images in planar RGB: the first pure red, the second pure blue; the second is marked.
+        let red: [UInt8] = [255, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0], blue: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255]
+        let path = directory + "/grid.png"
+        try PNG.writeCaptionedGrid(planarRGB: [red, blue], size: 2, captions: [["a"], ["b"]], marked: [false, true], cols: 2, scale: 3, toPath: path)
+        let decoded = try XCTUnwrap(decodeSimplePNG(try readBytes(atPath: path)))
+        // Cells are max(image 6 px, caption 5 px) + 6 px of padding wide; one caption line of 11 px.
+        XCTAssertEqual(decoded.width, 2 * 12 + 6)
+        XCTAssertEqual(decoded.height, 6 + 6 + 11 + 6)
+        func pixel(_ x: Int, _ y: Int) -> [UInt8] { Array(decoded.pixels[(y * decoded.width + x) * 3 ..< (y * decoded.width + x) * 3 + 3]) }
+        XCTAssertEqual(pixel(6, 6), [255, 0, 0])      // first image, top-left
+        XCTAssertEqual(pixel(18 + 5, 6 + 5), [0, 0, 255])  // second image, bottom-right
+        XCTAssertEqual(pixel(4, 4), [255, 255, 255])  // no frame around the first
+        XCTAssertEqual(pixel(16, 4), [0xD6, 0x27, 0x28])  // red frame around the marked one
+    }
+
     func testGridTilesImagesRowByRow() throws {
         let images: [[UInt8]] = [[10, 11, 12, 13], [20, 21, 22, 23], [30, 31, 32, 33]]
         let grid = PNG.grid(gray: images, rows: 2, cols: 2, size: 2, padding: 1, scale: 2, background: 0)
