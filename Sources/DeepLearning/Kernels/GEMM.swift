@@ -15,7 +15,7 @@ enum GEMM {
 
     /// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C, row-major, through `cblas_sgemm`. Runs beside
     /// other threads' GEMMs, but never while another thread's single-threaded-BLAS loop has BLAS at one
-    /// thread (see ``BLASGate``): OpenBLAS's result depends on its thread count ([64, 784]·[784, 128] differs
+    /// thread (see `BLASGate`): OpenBLAS's result depends on its thread count ([64, 784]·[784, 128] differs
     /// in the last bits between 1 and 2 threads).
     @inline(__always)
     static func multiply(m: Int, n: Int, k: Int, _ a: MatrixOperand, _ b: MatrixOperand,

@@ -25,7 +25,7 @@ public enum Parallel {
 
     /// ``forEach(_:costPerItem:_:)`` for loops whose body calls GEMM on each chunk: BLAS runs one thread per
     /// chunk, so the cores are not oversubscribed. OpenBLAS's thread count is process-wide (0.3.21 has no
-    /// per-call setting), so the loop holds ``BLASGate`` exclusively: no GEMM of another thread runs while
+    /// per-call setting), so the loop holds `BLASGate` exclusively: no GEMM of another thread runs while
     /// the setting is 1 (its result would depend on the thread count), and the setting is restored before
     /// anyone else calls BLAS. A loop inside such a loop runs under the outer one's setting.
     public static func forEachWithSingleThreadedBLAS(_ n: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
