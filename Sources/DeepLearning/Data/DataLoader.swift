@@ -64,11 +64,8 @@ public final class DataLoader: Sequence {
 
     /// One pass over the data: (inputs [B, ...], labels [B, ...]) batches; each call starts a new pass (epoch).
     public func makeIterator() -> AnyIterator<(Tensor, Tensor)> {
-        var order = sampler?.indices(epoch: epoch) ?? Array(0..<dataset.count)
-        if shuffle {
-            var g = RandomGenerator(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9)
-            order.shuffle(using: &g)
-        }
+        let order = sampler?.indices(epoch: epoch)
+            ?? (shuffle ? shuffledOrder(count: dataset.count, seed: seed, epoch: epoch) : Array(0..<dataset.count))
         let passSeed = seed ^ (UInt64(epoch) &+ 1) &* 0xD1B5_4A32_D192_ED03
         epoch += 1
         let n = count, size = batchSize, dataset = dataset, transform = transform, augmentation = augmentation

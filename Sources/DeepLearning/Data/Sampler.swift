@@ -42,11 +42,7 @@ public struct DistributedSampler: Sampler {
 
     /// This rank's example indices for pass `epoch` (0, 1, …): `count` of them, in visiting order.
     public func indices(epoch: Int) -> [Int] {
-        var order = Array(0..<datasetCount)
-        if shuffle {
-            var g = RandomGenerator(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9)
-            order.shuffle(using: &g)
-        }
+        var order = shuffle ? shuffledOrder(count: datasetCount, seed: seed, epoch: epoch) : Array(0..<datasetCount)
         let total = count * worldSize
         if total > order.count, !order.isEmpty {
             var padded = order
@@ -55,4 +51,14 @@ public struct DistributedSampler: Sampler {
         }
         return stride(from: rank, to: total, by: worldSize).map { order[$0] }
     }
+}
+
+/// 0..<count shuffled for pass `epoch` by a generator seeded from `seed` and the pass: the one per-epoch order
+/// of a shuffling ``DataLoader`` and of ``DistributedSampler`` (whose ranks interleave it), so one process and
+/// many visit the same examples per step.
+func shuffledOrder(count: Int, seed: UInt64, epoch: Int) -> [Int] {
+    var order = Array(0..<count)
+    var g = RandomGenerator(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9)
+    order.shuffle(using: &g)
+    return order
 }
