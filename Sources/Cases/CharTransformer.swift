@@ -23,7 +23,7 @@ public enum CharTransformer: PracticeCase {
         idea: "attention and the Transformer: a causal, pre-norm, decoder-only character model",
         data: "Tiny Shakespeare, 1.1 M characters (bundled); 90/10 train/validation split",
         target: "validation loss ≤ 1.50 nats/char",
-        defaults: defaults, extras: [.sequenceLength, .hidden, .layers])
+        defaults: defaults, extras: [.sequenceLength, .hidden, .layers, .dropout])
 
     /// The prompt whose attention `attention.png` shows.
     public static let attentionPrompt = "ROMEO:\nBut soft, what light through yonder window breaks?"
@@ -32,12 +32,14 @@ public enum CharTransformer: PracticeCase {
     public final class Model: Module {
         let tokenEmbedding: Embedding
         let positionEmbedding: LearnedPositionalEmbedding
+        let embeddingDropout: Dropout
         let transformer: TransformerEncoder
         let head: Linear
         /// The longest context the position table covers.
         public let context: Int
 
-        /// `hiddenSize` = dModel, heads of 32 features, feed-forward 4·dModel, GELU, no dropout.
+        /// `hiddenSize` = dModel, heads of 32 features, feed-forward 4·dModel, GELU; `dropout` on the embeddings,
+        /// the attention weights and each block's output (as GPT-2).
         public init(vocabularySize: Int, options: TrainOptions) {
             let d = options.hiddenSize
             require(d % 32 == 0 || d < 32, "char-transformer: --hidden \(d) must be a multiple of 32 (heads of 32 features)")
@@ -46,8 +48,9 @@ public enum CharTransformer: PracticeCase {
             positionEmbedding = LearnedPositionalEmbedding(maxLen: context, dModel: d)
             // Embeddings start small (N(0, 0.02²), as GPT-2), so the blocks' outputs are not drowned at first.
             for table in [tokenEmbedding.weight, positionEmbedding.weight] { table.assign(table * 0.02) }
+            embeddingDropout = Dropout(options.dropout)
             transformer = TransformerEncoder(
-                TransformerEncoderLayer(dModel: d, nhead: Swift.max(1, d / 32), dimFeedforward: 4 * d, dropout: 0, activation: .gelu,
+                TransformerEncoderLayer(dModel: d, nhead: Swift.max(1, d / 32), dimFeedforward: 4 * d, dropout: options.dropout, activation: .gelu,
                                         batchFirst: true, normFirst: true),
                 numLayers: options.layers, norm: LayerNorm(d))
             head = Linear(d, vocabularySize)
@@ -55,7 +58,7 @@ public enum CharTransformer: PracticeCase {
         }
 
         /// The residual stream [B, T, d] for ids [B, T] before the transformer layers.
-        func embed(_ ids: Tensor) -> Tensor { positionEmbedding(tokenEmbedding(ids)) }
+        func embed(_ ids: Tensor) -> Tensor { embeddingDropout(positionEmbedding(tokenEmbedding(ids))) }
 
         /// Logits [B, T, vocabulary] for ids [B, T] (T ≤ context): position t sees ids 0...t only.
         public func callAsFunction(_ ids: Tensor) -> Tensor { head(transformer(embed(ids), isCausal: true)) }
@@ -136,23 +139,51 @@ public enum CharTransformer: PracticeCase {
         return (Tensor(x, shape: [count, length]), Tensor(y))
     }
 
-    /// Mean cross-entropy in nats per character over consecutive windows of `length` characters (each
-    /// position sees the earlier characters of its own window), 32 windows per batch.
-    static func evaluate(_ model: Model, _ ids: [Int], length: Int, vocabulary: Int) -> Float {
+    /// Mean cross-entropy in nats per character of the validation text, windows of `length` characters advancing
+    /// by `step` (default half a window): a window scores only the characters the previous one did not (the
+    /// first window scores all), so each character is predicted from at least `length − step` earlier ones. The
+    /// recurrent char cases carry their state through the whole validation text, so this is the comparable
+    /// measure; `step: length` scores every position of disjoint windows instead, the first characters of each
+    /// window predicted from almost nothing. 32 windows per batch.
+    static func evaluate(_ model: Model, _ ids: [Int], length: Int, vocabulary: Int, step: Int? = nil) -> Float {
         model.eval()
         defer { model.train() }
-        let windows = (ids.count - 1) / length
-        var total: Float = 0
+        let windows = scoredWindows(textLength: ids.count, length: length, step: step ?? length / 2)
+        var total: Float = 0, scored = 0
         withNoGrad {
-            for first in stride(from: 0, to: windows, by: 32) {
-                let n = Swift.min(32, windows - first)
-                let start = first * length, end = (first + n) * length
-                let x = ids[start..<end].map(Float.init), y = ids[(start + 1)..<(end + 1)].map(Float.init)
-                let logits = model(Tensor(x, shape: [n, length])).reshaped(to: [-1, vocabulary])
-                total += crossEntropy(logits, Tensor(y), reduction: .sum).item
+            for first in stride(from: 0, to: windows.count, by: 32) {
+                let batch = windows[first..<Swift.min(first + 32, windows.count)]
+                var x = [Float](), y = [Float]()
+                for (start, fresh) in batch {
+                    for i in 0..<length {
+                        x.append(Float(ids[start + i]))
+                        y.append(i < fresh ? -1 : Float(ids[start + i + 1]))
+                    }
+                    scored += length - fresh
+                }
+                let logits = model(Tensor(x, shape: [batch.count, length])).reshaped(to: [-1, vocabulary])
+                total += crossEntropy(logits, Tensor(y), ignoreIndex: -1, reduction: .sum).item
             }
         }
-        return total / Float(Swift.max(windows * length, 1))
+        return scored == 0 ? .nan : total / Float(scored)
+    }
+
+    /// The windows `evaluate` reads from a text of `textLength` ids: each starts `step` after the previous one
+    /// (1 ≤ step ≤ length), and `fresh` is the first of its positions not scored by the previous window, so
+    /// every target id 1 ..< (last start + length + 1) is scored exactly once.
+    static func scoredWindows(textLength: Int, length: Int, step: Int) -> [(start: Int, fresh: Int)] {
+        let step = Swift.min(length, Swift.max(1, step))
+        return stride(from: 0, through: textLength - 1 - length, by: step).map { ($0, $0 == 0 ? 0 : length - step) }
+    }
+
+    /// The validation loss of a saved model (nats/char) measured both ways: each character with at least half a
+    /// context of earlier characters (what training reports), and over disjoint windows. For `deep eval`.
+    public static func validationLoss(checkpoint: String, options: TrainOptions = defaults) throws -> (overlapping: Float, disjoint: Float) {
+        let text = try CharRecurrent.corpus()
+        let model = Model(vocabularySize: text.vocabulary.count, options: options)
+        try model.load(from: checkpoint)
+        let validation = split(text, options).validation, (t, v) = (options.sequenceLength, text.vocabulary.count)
+        return (evaluate(model, validation, length: t, vocabulary: v), evaluate(model, validation, length: t, vocabulary: v, step: t))
     }
 
     /// The PNG heat map of the first head of the first layer over ``attentionPrompt``: row i shows how

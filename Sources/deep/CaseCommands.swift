@@ -21,13 +21,14 @@ struct TrainingFlags: ParsableArguments {
     @Option(name: .customLong("seq-length"), parsing: .unconditional, help: "Sequence cases: truncated-BPTT window / context, in characters.") var sequenceLength: Int?
     @Option(parsing: .unconditional, help: "Sequence cases: hidden size.") var hidden: Int?
     @Option(parsing: .unconditional, help: "Sequence cases: stacked layers.") var layers: Int?
+    @Option(parsing: .unconditional, help: "Cases with dropout: the probability of zeroing an activation in training.") var dropout: Float?
     @Option(parsing: .unconditional, help: "Reinforcement-learning cases: environment steps of training.") var steps: Int?
 
     /// The case's defaults with the given flags applied; refuses a flag the case does not read and any value
     /// no run can use, before any work is done.
     func options(for info: CaseInfo) throws -> TrainOptions {
         let given: [(TrainOptions.Extra, Bool)] = [(.sequenceLength, sequenceLength != nil), (.hidden, hidden != nil),
-                                                   (.layers, layers != nil), (.dataDir, dataDir != nil),
+                                                   (.layers, layers != nil), (.dropout, dropout != nil), (.dataDir, dataDir != nil),
                                                    (.steps, steps != nil)]
         for (extra, isGiven) in given where isGiven && !info.extras.contains(extra) {
             let users = PracticeCases.all.filter { $0.info.extras.contains(extra) }.map { $0.info.name }
@@ -42,6 +43,7 @@ struct TrainingFlags: ParsableArguments {
         if let sequenceLength { o.sequenceLength = sequenceLength }
         if let hidden { o.hiddenSize = hidden }
         if let layers { o.layers = layers }
+        if let dropout { o.dropout = dropout }
         if let steps { o.steps = steps }
         (o.seed, o.dataDirectory, o.outputDirectory, o.limit, o.quiet) = (seed, dataDir, out, limit, quiet)
         o.resumeFrom = resume
@@ -86,6 +88,7 @@ func defaultsLine(_ info: CaseInfo) -> String {
     let d = info.defaults
     var s = "epochs \(d.epochs), batch \(d.batchSize), \(d.optimizer) lr \(d.learningRate)"
     if info.extras.contains(.sequenceLength) { s += ", seq-length \(d.sequenceLength), hidden \(d.hiddenSize), layers \(d.layers)" }
+    if info.extras.contains(.dropout) { s += ", dropout \(d.dropout)" }
     return s
 }
 
@@ -144,7 +147,7 @@ struct Demo: ParsableCommand {
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Test accuracy and confusion matrix of a classifier checkpoint, or the sample scores of a GAN's generator.")
+        abstract: "Test accuracy and confusion matrix of a classifier checkpoint, the sample scores of a GAN's generator, or char-transformer's validation loss.")
     @Argument(help: "The case, e.g. mnist-cnn or mnist-dcgan.") var name: String
     @Option(help: "A model.safetensors written by `deep train` (default runs/<case>/latest/model.safetensors, or generator.safetensors for a GAN).") var checkpoint: String?
     @Option(help: "GANs: random seed of the 10,000 scored samples.") var seed: UInt64 = 1
@@ -161,6 +164,14 @@ struct Eval: ParsableCommand {
                 print("\(name): \(path)")
                 print("samples:             \(gan.score(generator, scorer: scorer, reference: reference, seed: seed))")
                 print("MNIST test set:      \(own)  (the reference; IS at most 10)")
+                return
+            }
+            if name == CharTransformer.info.name {
+                let path = checkpoint ?? Report.latestRun(of: name) + "/model.safetensors"
+                let loss = try CharTransformer.validationLoss(checkpoint: path)
+                print("\(name): \(path)")
+                print(String(format: "validation loss %.4f nats/char (each character after ≥ %d of context), %.4f over disjoint windows",
+                             loss.overlapping, CharTransformer.defaults.sequenceLength / 2, loss.disjoint))
                 return
             }
             let c = try PracticeCases.classifier(name)

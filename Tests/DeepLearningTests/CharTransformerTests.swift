@@ -26,6 +26,23 @@ import Testing
         #expect(text == (try CharTransformer.sample(checkpoint: run + "/model.safetensors", prompt: "ROMEO:", length: 40, temperature: 0.8, seed: 1, options: o)))
     }
 
+    /// Overlapping validation windows score every target exactly once, each after at least length − step earlier
+    /// characters; with step = length they are the disjoint windows.
+    @Test func validationWindowsScoreEachCharacterOnce() {
+        for (textLength, length, step) in [(1_000, 128, 64), (1_000, 128, 128), (300, 32, 10), (129, 128, 64), (100, 128, 64)] {
+            let windows = CharTransformer.scoredWindows(textLength: textLength, length: length, step: step)
+            var scored = [Int](repeating: 0, count: textLength)
+            for (start, fresh) in windows {
+                #expect(start + length + 1 <= textLength)
+                #expect(start == 0 ? fresh == 0 : fresh == length - step)
+                for i in fresh..<length { scored[start + i + 1] += 1 }
+            }
+            let end = windows.last.map { $0.start + length + 1 } ?? 1
+            #expect(scored[1..<end].allSatisfy { $0 == 1 } && scored[end...].allSatisfy { $0 == 0 }, "\(textLength), \(length), \(step)")
+        }
+        #expect(CharTransformer.scoredWindows(textLength: 100, length: 128, step: 64).isEmpty)
+    }
+
     /// Causal attention weights: each row sums to 1 and nothing lies above the diagonal.
     @Test func attentionWeightsAreCausalDistributions() {
         var o = CharTransformer.defaults

@@ -29,6 +29,9 @@ public struct TrainOptions: Sendable {
     public var hiddenSize = 256
     /// Sequence models: stacked layers.
     public var layers = 2
+    /// Cases with dropout layers: the probability that dropout zeroes an activation during training
+    /// (`torch.nn.Dropout`'s `p`), in [0, 1).
+    public var dropout: Float = 0
     /// Reinforcement-learning cases: environment steps of training (nil: the case's default).
     public var steps: Int?
     /// The processes of a data-parallel run (set by `deep` under `mpirun`); nil for one process.
@@ -37,7 +40,7 @@ public struct TrainOptions: Sendable {
 
     /// The options only some cases read.
     public enum Extra: String, CaseIterable, Sendable {
-        case sequenceLength = "seq-length", hidden, layers, dataDir = "data-dir", steps
+        case sequenceLength = "seq-length", hidden, layers, dropout, dataDir = "data-dir", steps
     }
 
     public init(epochs: Int, batchSize: Int, learningRate: Float, optimizer: String, weightDecay: Float = 0) {
@@ -60,6 +63,7 @@ public struct TrainOptions: Sendable {
         try check(sequenceLength >= 1, "--seq-length must be at least 1, got \(sequenceLength)")
         try check(hiddenSize >= 1, "--hidden must be at least 1, got \(hiddenSize)")
         try check(layers >= 1, "--layers must be at least 1, got \(layers)")
+        try check(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got \(dropout)")
         try check(steps.map { $0 >= epochs } ?? true, "--steps must be at least the number of epochs (\(epochs)), got \(steps ?? 0)")
         if let resumeFrom {
             try check(FileManager.default.fileExists(atPath: resumeFrom + "/checkpoint.safetensors"),
