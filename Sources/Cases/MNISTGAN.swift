@@ -6,12 +6,14 @@ import DeepLearning
 /// −[log D(x) + log(1 − D(G(z)))] and one step of G on the non-saturating loss −log D(G(z)), both as
 /// binary cross-entropy with logits, with Adam(2e-4, β = (0.5, 0.999)) as in Radford et al. 2015.
 public enum MNISTGAN: GenerativePracticeCase {
+    /// 40 epochs: at one thread (seed 0) the inception score crept from 7.79 after epoch 18 to 7.94 after 29 and
+    /// 8.21 after 30, ±0.15 from epoch to epoch, so 30 would sit on the target.
     public static let info = CaseInfo(
         name: "mnist-gan",
         idea: "generative adversarial network: fully connected generator and discriminator (Goodfellow et al. 2014)",
         data: "MNIST handwritten digits, 28×28 (bundled), scaled to [−1, 1]",
         target: "inception score ≥ 8.0 with our MNIST classifier (real test images: 9.9)",
-        defaults: TrainOptions(epochs: 30, batchSize: 64, learningRate: 2e-4, optimizer: "adam"))
+        defaults: TrainOptions(epochs: 40, batchSize: 64, learningRate: 2e-4, optimizer: "adam"))
     public static let latentSize = 100
 
     /// G: 100 → 256 → 512 → 1024 → 784, LeakyReLU(0.2), tanh out, as images [N, 1, 28, 28].
