@@ -7,12 +7,14 @@ import DeepLearning
 /// cosine decay of the learning rate, label smoothing 0.1, random 32×32 crops of the image padded by 4 pixels
 /// and random horizontal flips.
 public enum CIFARResNet: PracticeCase {
+    /// 50 epochs: at one thread (seed 0) the subset's test accuracy was 68.9% after 30 and 71.6% after 50 (the
+    /// 30-epoch schedule ended at 69.5%).
     public static let info = CaseInfo(
         name: "cifar-resnet",
         idea: "residual network (ResNet-20), batch normalization, data augmentation",
         data: "CIFAR-10, 32×32 colour images: the bundled subset (4,000 training, 1,000 test) or the full set with --data-dir",
         target: "≥ 70% test accuracy on the subset's 1,000 test images",
-        defaults: TrainOptions(epochs: 30, batchSize: 64, learningRate: 0.05, optimizer: "sgd", weightDecay: 5e-4),
+        defaults: TrainOptions(epochs: 50, batchSize: 64, learningRate: 0.05, optimizer: "sgd", weightDecay: 5e-4),
         extras: [.dataDir])
     /// Per-channel mean and standard deviation of CIFAR-10's training pixels (in [0, 1]).
     public static let mean: [Float] = [0.4914, 0.4822, 0.4465], std: [Float] = [0.2470, 0.2435, 0.2616]
