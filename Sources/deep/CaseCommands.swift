@@ -205,7 +205,8 @@ struct Summary: ParsableCommand {
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "The practice cases, their data, defaults and targets.")
     func run() {
-        let pad = { (s: String) in s.padding(toLength: 14, withPad: " ", startingAt: 0) }
+        let width = PracticeCases.all.map { $0.info.name.count }.max() ?? 0  // the longest name, never cut
+        let pad = { (s: String) in s.padding(toLength: width, withPad: " ", startingAt: 0) }
         for c in PracticeCases.all {
             print("\(pad(c.info.name)) \(c.info.idea)")
             print("\(pad("")) data: \(c.info.data)")
