@@ -14,9 +14,9 @@ print(weights.sum(alongAxis: -1))                           // [[1, 1, 1, 1, 1]]
 let scores = q.matmul(k.transposed()) / Float(8).squareRoot()
 let causal = Transformer.generateSquareSubsequentMask(5)   // 0 on and below the diagonal, −∞ above
 let byHand = (scores + causal).softmax(alongAxis: -1).matmul(v)
-print((byHand - output).abs().max())                        // ≈ 0
+print((byHand - output).abs().max().item)                   // ≈ 0 (float rounding)
 // The fused kernel (no weights kept but for backward) gives the same output.
-print((scaledDotProductAttention(q, k, v, isCausal: true) - output).abs().max())   // ≈ 0
+print((scaledDotProductAttention(q, k, v, isCausal: true) - output).abs().max().item)   // ≈ 0
 
 // Multi-head self-attention: 4 heads of 8 features, then a pre-norm Transformer layer.
 Tensor.manualSeed(0)

@@ -22,9 +22,11 @@ func episode(seed: UInt64) -> (observations: [Float], actions: [Float], rewards:
     }
 }
 
-for update in 1...60 {
+var episodeReturns: [Int] = []
+for update in 1...150 {
     let (s, a, r) = episode(seed: UInt64(update))
-    // Gₜ = rₜ + γ Gₜ₊₁ from the end of the episode backwards, then normalised (a baseline: the mean).
+    // Gₜ = rₜ + γ Gₜ₊₁ from the end of the episode backwards (the time limit treated as an end; the Agents
+    // bootstrap from V there), then normalised: the mean acts as a baseline.
     var returns = [Float](repeating: 0, count: r.count), future: Float = 0
     for t in r.indices.reversed() { future = r[t] + 0.99 * future; returns[t] = future }
     let g = Tensor(returns), advantage = (g - g.mean()) / (g.std() + 1e-8)
@@ -32,5 +34,6 @@ for update in 1...60 {
     let logProb = Categorical(logits: policy(Tensor(s, shape: [r.count, 4]))).logProb(Tensor(a))
     let loss = -(logProb * advantage).mean()
     optimizer.zeroGrad(); loss.backward(); optimizer.step()
-    if update % 10 == 0 { print("episode", update, "return", r.count) }   // the return is the number of steps
+    episodeReturns.append(r.count)                                // the return: +1 for each step the pole stayed up
+    if update % 25 == 0 { print("episodes", update - 24, "to", update, "mean return", episodeReturns.suffix(25).reduce(0, +) / 25) }
 }
