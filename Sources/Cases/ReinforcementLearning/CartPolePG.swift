@@ -13,7 +13,9 @@ public enum CartPolePG: ReinforcementLearningCase {
         target: "greedy mean return ≥ 475 over 100 episodes in ≤ 5 minutes",
         defaults: TrainOptions(epochs: 10, batchSize: 8, learningRate: 3e-3, optimizer: "adam"),
         extras: [.steps])
-    public static let defaultSteps = 150_000
+    /// 300,000 steps: with 150,000 the greedy return of seeds 0–4 was 467.3, 500, 492.7, 500, 500 (seed 0 under the
+    /// target); with 300,000 it was 500.0 for all five, in 4 s.
+    public static let defaultSteps = 300_000
 
     /// `--batch-size` is the number of whole episodes per update.
     static func makeAgent(_ options: TrainOptions) -> REINFORCE {
