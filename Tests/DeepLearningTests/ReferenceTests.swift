@@ -91,6 +91,40 @@ import Testing
                         reference: { [Reference.batchNorm($0[0], runningMean: nil, runningVar: nil, training: true)] })
     }
 
+    /// Self-attention over packed projections (MultiheadAttention's fast path: heads split and merged in
+    /// place, one gradient for the packed [.., .., 3E]) against the split–attend–merge of public ops, in both
+    /// layouts, with no mask, a causal mask, an additive [L, L] mask and a key-padding mask [N, 1, 1, L];
+    /// a noncontiguous qkv too; with dropout, both sides drawing the same mask.
+    @Test(arguments: [false, true])
+    func packedSelfAttention(batchFirst: Bool) {
+        var g = RandomGenerator(seed: batchFirst ? 11 : 12)
+        let (n, l, heads, d) = (Self.size(1...3, &g), Self.size(1...7, &g), Self.size(1...3, &g), Self.size(1...5, &g))
+        let e = heads * d
+        let qkv = Tensor.randn(batchFirst ? [n, l, 3 * e] : [l, n, 3 * e], using: &g)
+        let padding = Tensor((0..<(n * l)).map { Float($0 % l == l - 1 && $0 > l ? 1 : 0) }, shape: [n, 1, 1, l])
+        let masks: [(String, AttentionMask?, Bool)] = [("none", nil, false), ("causal", nil, true),
+                                                       ("additive", .additive(Tensor.randn([l, l], using: &g)), false),
+                                                       ("padding", .blocked(padding), false)]
+        for (name, mask, causal) in masks {
+            Self.expectSame("packedSelfAttention n \(n) l \(l) heads \(heads) d \(d) batchFirst \(batchFirst) mask \(name)", [qkv],
+                            fused: { [DeepLearning.packedSelfAttention($0[0], heads: heads, batchFirst: batchFirst, attentionMask: mask,
+                                                                       isCausal: causal, dropoutP: 0)] },
+                            reference: { [Reference.packedSelfAttention($0[0], heads: heads, batchFirst: batchFirst,
+                                                                        attentionMask: mask, isCausal: causal)] })
+        }
+        Self.expectSame("packedSelfAttention of a transposed qkv", [qkv.transposed(0, 1)],
+                        fused: { [DeepLearning.packedSelfAttention($0[0].transposed(0, 1), heads: heads, batchFirst: batchFirst,
+                                                                   attentionMask: nil, isCausal: false, dropoutP: 0)] },
+                        reference: { [Reference.packedSelfAttention($0[0].transposed(0, 1), heads: heads, batchFirst: batchFirst)] })
+        Self.expectSame("packedSelfAttention with dropout", [qkv],
+                        fused: { Tensor.manualSeed(5)
+                                 return [DeepLearning.packedSelfAttention($0[0], heads: heads, batchFirst: batchFirst, attentionMask: nil,
+                                                                          isCausal: true, dropoutP: 0.3)] },
+                        reference: { Tensor.manualSeed(5)
+                                     return [Reference.packedSelfAttention($0[0], heads: heads, batchFirst: batchFirst, isCausal: true,
+                                                                           dropoutP: 0.3)] })
+    }
+
     @Test(arguments: [[6, 4], [3, 5, 2], [1, 3]])
     func crossEntropy(shape: [Int]) {
         var g = RandomGenerator(seed: UInt64(shape.reduce(7, *)))

@@ -105,6 +105,34 @@ import Testing
         #expect(x.transposed().contiguous().storage !== x.storage)
     }
 
+    /// Strided copies and broadcasts walk their rows in chunks that start mid-tensor (split across cores):
+    /// each element lands where its index says, for permuted, sliced and broadcast operands of several ranks.
+    @Test func stridedRowsLandAtTheirIndices() {
+        let x = Tensor.randn([6, 7, 40, 50], seed: 3)
+        let views = [x.permuted([2, 0, 3, 1]), x.sliced(alongAxis: 2, 3..<37, step: 2).transposed(0, 3), x.transposed(1, 2)]
+        for v in views {
+            let c = v.contiguous().scalars
+            var index = [Int](repeating: 0, count: v.rank), k = 0
+            var ok = true
+            repeat {
+                ok = ok && c[k] == v.scalar(at: index)
+                k += 1
+                var d = v.rank - 1
+                while d >= 0 { index[d] += 1; if index[d] < v.shape[d] { break }; index[d] = 0; d -= 1 }
+            } while k < c.count
+            #expect(ok, "contiguous() of a view of shape \(v.shape), strides \(v.strides)")
+        }
+        // a [6, 1, 40, 1] + b [1, 7, 1, 50] with b a transposed view: three operands with different strides.
+        let a = Tensor.randn([6, 1, 40, 1], seed: 4), b = Tensor.randn([50, 7], seed: 5).transposed()
+        let sum = (a + b.unsqueezed(at: 1).unsqueezed(at: 0)).scalars
+        var wrong = 0
+        for i in 0..<6 { for j in 0..<7 { for p in 0..<40 { for q in 0..<50 {
+            let expected = a.scalar(at: [i, 0, p, 0]) + b.scalar(at: [j, q])
+            if sum[((i * 7 + j) * 40 + p) * 50 + q] != expected { wrong += 1 }
+        } } } }
+        #expect(wrong == 0)
+    }
+
     @Test func copyOnWrite() {
         let a = Tensor([[1, 2], [3, 4]])
         var b = a

@@ -63,6 +63,7 @@ struct StridedLayout {
     var strides: [[Int]]
 
     init(shape full: [Int], strides all: [[Int]]) {
+        require(all.count <= 3, "StridedLayout: at most 3 operands, got \(all.count)")
         strides = Array(repeating: [], count: all.count)
         for d in full.indices where full[d] != 1 {
             if let last = shape.indices.last,
@@ -85,19 +86,50 @@ struct StridedLayout {
     /// Number of rows.
     var rowCount: Int { shape.dropLast().reduce(1, *) }
 
-    /// Calls `body(row, offsets)` for every row, with each operand's element offset of the row's start.
+    /// Calls `body(row, offsets)` for every row, with each operand's element offset of the row's start
+    /// (`offsets[k]` for operand k; at most three operands). The offsets of the first row come from its
+    /// index; each next row steps them like an odometer, so the loop neither divides nor allocates.
     @inline(__always)
-    func forEachRow(in rows: Range<Int>, _ body: (Int, [Int]) -> Void) {
+    func forEachRow(in rows: Range<Int>, _ body: (Int, RowOffsets) -> Void) {
+        guard !rows.isEmpty else { return }
         let outer = shape.count - 1
-        for r in rows {
-            var rem = r
-            var offsets = [Int](repeating: 0, count: strides.count)
+        let operands = strides.count
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(outer, 1)) { index in
+            var offsets = RowOffsets()
+            var rem = rows.lowerBound
             for d in stride(from: outer - 1, through: 0, by: -1) {
-                let i = rem % shape[d]
+                index[d] = rem % shape[d]
                 rem /= shape[d]
-                for k in strides.indices { offsets[k] += i * strides[k][d] }
+                for k in 0..<operands { offsets[k] += index[d] * strides[k][d] }
             }
-            body(r, offsets)
+            for r in rows {
+                body(r, offsets)
+                var d = outer - 1
+                while d >= 0 {
+                    index[d] += 1
+                    for k in 0..<operands { offsets[k] += strides[k][d] }
+                    if index[d] < shape[d] { break }
+                    for k in 0..<operands { offsets[k] -= shape[d] * strides[k][d] }
+                    index[d] = 0
+                    d -= 1
+                }
+            }
+        }
+    }
+}
+
+/// The element offsets of up to three operands at the start of one row of a ``StridedLayout``.
+struct RowOffsets {
+    private var values: (Int, Int, Int) = (0, 0, 0)
+
+    @inline(__always) subscript(k: Int) -> Int {
+        get { k == 0 ? values.0 : k == 1 ? values.1 : values.2 }
+        set {
+            switch k {
+            case 0: values.0 = newValue
+            case 1: values.1 = newValue
+            default: values.2 = newValue
+            }
         }
     }
 }

@@ -96,13 +96,19 @@ public final class MultiheadAttention: Module {
         require(key.shape[batchAxis] == n && value.shape[batchAxis] == n, "\(name): \(shapes): batch sizes differ")
         require(value.shape[seqAxis] == s, "\(name): \(shapes): key and value have \(s) and \(value.shape[seqAxis]) positions")
 
+        let mask = combinedMask(keyPaddingMask: keyPaddingMask, attnMask: attnMask, isCausal: isCausal, l: l, n: n, s: s, shapes: shapes)
+        let causalFlag = isCausal && attnMask == nil && keyPaddingMask == nil
+        let p = isTraining ? dropout : 0
+        if !needWeights, let w = inProjWeight, query === key && key === value {
+            // Self-attention: one projection [.., .., 3E], heads split and merged in place.
+            let merged = packedSelfAttention(linear(query, weight: w, bias: inProjBias), heads: numHeads, batchFirst: batchFirst,
+                                             attentionMask: mask, isCausal: causalFlag, dropoutP: p)
+            return (outProj(merged), nil)
+        }
         // Projections in the inputs' own layout [.., .., H, headDim], then a view [N, H, length, headDim] of each.
         let (q, k, v) = project(query, key, value)
         let order = batchFirst ? [0, 2, 1, 3] : [1, 2, 0, 3]
         func heads(_ t: Tensor) -> Tensor { t.permuted(order) }
-        let mask = combinedMask(keyPaddingMask: keyPaddingMask, attnMask: attnMask, isCausal: isCausal, l: l, n: n, s: s, shapes: shapes)
-        let causalFlag = isCausal && attnMask == nil && keyPaddingMask == nil
-        let p = isTraining ? dropout : 0
         var attended: Tensor, weights: Tensor? = nil
         if needWeights {
             (attended, weights) = scaledDotProductAttentionComposed(heads(q), heads(k), heads(v), attentionMask: mask, isCausal: causalFlag, dropoutP: p)

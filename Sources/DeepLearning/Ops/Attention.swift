@@ -89,8 +89,100 @@ struct AttentionShapes {
 public func scaledDotProductAttention(_ query: Tensor, _ key: Tensor, _ value: Tensor, attentionMask: AttentionMask? = nil,
                                       isCausal: Bool = false, dropoutP: Float = 0, scale: Float? = nil) -> Tensor {
     let dims = AttentionShapes(query, key, value, mask: attentionMask, isCausal: isCausal, dropoutP: dropoutP)
-    return FusedAttention(query, key, value, dims: dims, isCausal: isCausal, dropoutP: dropoutP,
-                          scale: scale ?? 1 / Float(dims.headDim).squareRoot()).run()
+    let attention = FusedAttention(query, key, value, dims: dims, isCausal: isCausal, dropoutP: dropoutP,
+                                   scale: scale ?? 1 / Float(dims.headDim).squareRoot())
+    var out = Tensor(uninitialized: dims.batch + [dims.queries, dims.valueDim])
+    let saved = attention.forward(into: out)
+    let (query, key, value) = (attention.query, attention.key, attention.value)
+    if Tensor.shouldRecord([query, key, value]) {
+        out.attach("scaledDotProductAttention", inputs: [query, key, value]) { g in
+            // Every entry of a gradient is written unless there are no queries or no keys.
+            func gradient(_ t: Tensor) -> Tensor? {
+                guard t.requiresGrad else { return nil }
+                return dims.queries == 0 || dims.keys == 0 ? Tensor.zeros(t.shape) : Tensor(uninitialized: t.shape)
+            }
+            let (dq, dk, dv) = (gradient(query), gradient(key), gradient(value))
+            attention.backward(g, saved: saved, into: dq, dk, dv)
+            return [dq, dk, dv]
+        }
+    }
+    return out
+}
+
+/// Multi-head self-attention over packed projections, with the heads split and merged in place: the
+/// attention of ``MultiheadAttention`` when query, key and value are one tensor (PyTorch's
+/// `_native_multi_head_attention` fast path).
+///
+/// `qkv` [N, L, 3E] (`batchFirst`) or [L, N, 3E] holds the query, key and value projections side by side, each
+/// `heads` heads of E/heads features; the result [N, L, E] (or [L, N, E]) is the heads' attention outputs
+/// side by side, as the merge before the output projection lays them out. The same as
+/// `Reference.packedSelfAttention` (split into views, ``scaledDotProductAttention(_:_:_:attentionMask:isCausal:dropoutP:scale:)``,
+/// merge with a copy), but forward writes each head's output straight into its columns and backward
+/// writes ∂Q, ∂K, ∂V straight into one [.., .., 3E] gradient: no copies, no scatter of three gradients.
+func packedSelfAttention(_ qkv: Tensor, heads: Int, batchFirst: Bool, attentionMask: AttentionMask?, isCausal: Bool,
+                         dropoutP: Float) -> Tensor {
+    let packed = withNoGrad { qkv.contiguous() }
+    let (q, k, v) = PackedHeads.split(packed, heads: heads, batchFirst: batchFirst)
+    let dims = AttentionShapes(q, k, v, mask: attentionMask, isCausal: isCausal, dropoutP: dropoutP)
+    let attention = FusedAttention(q, k, v, dims: dims, isCausal: isCausal, dropoutP: dropoutP,
+                                   scale: 1 / Float(dims.headDim).squareRoot())
+    let e = qkv.shape.last! / 3
+    var merged = Tensor(uninitialized: Array(qkv.shape.dropLast()) + [e])
+    let saved = attention.forward(into: PackedHeads.heads(merged, heads: heads, batchFirst: batchFirst))
+    if Tensor.shouldRecord(qkv) {
+        merged.attach("packedSelfAttention", qkv) { g in
+            let gradient = dims.queries == 0 ? Tensor.zeros(packed.shape) : Tensor(uninitialized: packed.shape)
+            let (dq, dk, dv) = PackedHeads.split(gradient, heads: heads, batchFirst: batchFirst)
+            let gHeads = PackedHeads.heads(g.contiguous(), heads: heads, batchFirst: batchFirst)
+            attention.backward(gHeads, saved: saved, into: dq, dk, dv)
+            return [gradient]
+        }
+    }
+    return merged
+}
+
+/// Views of packed attention projections as heads [N, H, L, E/H], for `packedSelfAttention`.
+enum PackedHeads {
+    /// The [N, H, L, d] view of the heads of x [N, L, H·d] (`batchFirst`) or [L, N, H·d]; no copy, not recorded.
+    static func heads(_ x: Tensor, heads: Int, batchFirst: Bool) -> Tensor {
+        withNoGrad {
+            let t = x.reshaped(to: Array(x.shape.dropLast()) + [heads, x.shape.last! / heads])
+            return t.permuted(batchFirst ? [0, 2, 1, 3] : [1, 2, 0, 3])
+        }
+    }
+
+    /// The query, key and value heads [N, H, L, d] of a contiguous qkv [N, L, 3·H·d] (`batchFirst`) or
+    /// [L, N, 3·H·d]; views, not recorded.
+    static func split(_ qkv: Tensor, heads: Int, batchFirst: Bool) -> (Tensor, Tensor, Tensor) {
+        withNoGrad {
+            let d = qkv.shape.last! / (3 * heads)
+            let parts = qkv.reshaped(to: Array(qkv.shape.dropLast()) + [3, heads, d])  // a view: qkv is contiguous
+            func part(_ i: Int) -> Tensor {
+                parts.sliced(alongAxis: 2, i..<(i + 1)).squeezed(axis: 2).permuted(batchFirst ? [0, 2, 1, 3] : [1, 2, 0, 3])
+            }
+            return (part(0), part(1), part(2))
+        }
+    }
+}
+
+extension Reference {
+    /// `packedSelfAttention` (the self-attention fast path of ``MultiheadAttention``) composed from public ops:
+    /// qkv [.., .., 3E] split into query, key and value, each into heads [N, H, L, E/H] (views), attended
+    /// with ``scaledDotProductAttention(_:_:_:attentionMask:isCausal:dropoutP:scale:)`` and merged back into
+    /// [.., .., E] with a copy.
+    public static func packedSelfAttention(_ qkv: Tensor, heads: Int, batchFirst: Bool, attentionMask: AttentionMask? = nil,
+                                           isCausal: Bool = false, dropoutP: Float = 0) -> Tensor {
+        let e = qkv.shape.last! / 3
+        let order = batchFirst ? [0, 2, 1, 3] : [1, 2, 0, 3]
+        func part(_ i: Int) -> Tensor {
+            let p = qkv.sliced(alongAxis: -1, (i * e)..<((i + 1) * e))
+            return p.reshaped(to: Array(p.shape.dropLast()) + [heads, e / heads]).permuted(order)
+        }
+        let attended = scaledDotProductAttention(part(0), part(1), part(2), attentionMask: attentionMask, isCausal: isCausal,
+                                                 dropoutP: dropoutP)
+        return attended.permuted(batchFirst ? [0, 2, 1, 3] : [2, 0, 1, 3]).contiguous()
+            .reshaped(to: Array(qkv.shape.dropLast()) + [e])
+    }
 }
 
 /// Scaled dot-product attention written with the public ops (matmul, softmax, where): the reference of
@@ -121,24 +213,26 @@ private struct FusedAttention {
     let count: Int  // batch entries
 
     init(_ query: Tensor, _ key: Tensor, _ value: Tensor, dims: AttentionShapes, isCausal: Bool, dropoutP: Float, scale: Float) {
-        // An operand whose last two dimensions are not a BLAS matrix (row or column stride 1) is copied.
-        func usable(_ t: Tensor) -> Tensor {
-            let r = t.rank
-            let ok = Tensor.matrixOperand(shape: (t.shape[r - 2], t.shape[r - 1]), strides: (t.strides[r - 2], t.strides[r - 1]),
-                                          base: t.storage.base) != nil
-            if ok { return t }
-            var copy = withNoGrad { t.contiguous() }
-            copy.node = t.node  // the gradient has the same shape: it goes to the original's node
-            return copy
-        }
-        self.query = usable(query)
-        self.key = usable(key)
-        self.value = usable(value)
+        self.query = FusedAttention.usableOperand(query)
+        self.key = FusedAttention.usableOperand(key)
+        self.value = FusedAttention.usableOperand(value)
         self.dims = dims
         self.isCausal = isCausal
         self.dropoutP = dropoutP
         self.scale = scale
         count = dims.batch.reduce(1, *)
+    }
+
+    /// `t`, or a contiguous copy when its last two dimensions are not a BLAS matrix (row or column stride 1).
+    /// The copy keeps `t`'s autograd node: the gradient has the same shape and goes to the original.
+    static func usableOperand(_ t: Tensor) -> Tensor {
+        let r = t.rank
+        let ok = Tensor.matrixOperand(shape: (t.shape[r - 2], t.shape[r - 1]), strides: (t.strides[r - 2], t.strides[r - 1]),
+                                      base: t.storage.base) != nil
+        if ok { return t }
+        var copy = withNoGrad { t.contiguous() }
+        copy.node = t.node
+        return copy
     }
 
     /// Storage offsets of each batch entry's matrix in `t` (its leading dimensions flattened).
@@ -185,13 +279,27 @@ private struct FusedAttention {
         }
     }
 
-    func run() -> Tensor {
+    /// What forward keeps for backward: the attention weights P [count, L, S], and with dropout its mask and
+    /// P ⊙ mask.
+    struct Saved {
+        let weights: Tensor, dropMask: Tensor?, dropped: Tensor?
+    }
+
+    /// The matrix of batch entry `b` of a view [..., rows, columns] with contiguous rows, to be written.
+    static func destination(_ t: Tensor, _ offsets: [Int], _ b: Int) -> (pointer: UnsafeMutablePointer<Float>, ld: Int) {
+        (t.storage.base + offsets[b], Swift.max(t.strides[t.rank - 2], 1))
+    }
+
+    /// Writes softmax(Q·Kᵀ·scale + M)·V into `out`, a view batch + [L, Ev] whose rows are contiguous (the
+    /// heads of a merged [N, L, E] tensor, or a fresh tensor), and returns what backward needs.
+    func forward(into out: Tensor) -> Saved {
         let (l, s, e, ev) = (dims.queries, dims.keys, dims.headDim, dims.valueDim)
+        require(out.shape == dims.batch + [l, ev] && (out.strides.last == 1 || ev <= 1),
+                "scaledDotProductAttention: output view of shape \(out.shape), strides \(out.strides)")
         let weights = Tensor(uninitialized: [count, l, s])
-        let out = Tensor(uninitialized: dims.batch + [l, ev])
         let dropMask: Tensor? = dropoutP > 0 ? dropoutMask([count, l, s], p: dropoutP) : nil
         let dropped: Tensor? = dropMask.map { _ in Tensor(uninitialized: [count, l, s]) }
-        let qo = entryOffsets(query), ko = entryOffsets(key), vo = entryOffsets(value)
+        let qo = entryOffsets(query), ko = entryOffsets(key), vo = entryOffsets(value), oo = entryOffsets(out)
         let mask = dims.mask.map { m in withNoGrad { m.expanded(to: dims.scoreShape) } }
         let mo = mask.map { entryOffsets($0) }
         let (maskRowStride, maskColumnStride) = mask.map { ($0.strides[$0.rank - 2], $0.strides[$0.rank - 1]) } ?? (0, 0)
@@ -222,49 +330,43 @@ private struct FusedAttention {
                     weighted = UnsafePointer(d)
                 }
                 if l > 0 && ev > 0 {
+                    let (o, ldo) = FusedAttention.destination(out, oo, b)
                     if s == 0 {
-                        (out.pointer + b * l * ev).update(repeating: 0, count: l * ev)
+                        for i in 0..<l { (o + i * ldo).update(repeating: 0, count: ev) }
                     } else {
-                        GEMM.multiply(m: l, n: ev, k: s, FusedAttention.plain(weighted, columns: s), operand(value, vo, b),
-                                      out.pointer + b * l * ev, ldc: ev)
+                        GEMM.multiply(m: l, n: ev, k: s, FusedAttention.plain(weighted, columns: s), operand(value, vo, b), o, ldc: ldo)
                     }
                 }
             }
         }
-        var result = out
-        if Tensor.shouldRecord([query, key, value]) {
-            let this = self
-            result.attach("scaledDotProductAttention", inputs: [query, key, value]) { g in
-                this.backward(g, weights: weights, dropMask: dropMask, dropped: dropped, offsets: (qo, ko, vo))
-            }
-        }
-        return result
+        return Saved(weights: weights, dropMask: dropMask, dropped: dropped)
     }
 
-    func backward(_ g: Tensor, weights: Tensor, dropMask: Tensor?, dropped: Tensor?, offsets: ([Int], [Int], [Int])) -> [Tensor?] {
+    /// Writes ∂Q, ∂K, ∂V (nil: not needed) for the output gradient `g` [batch…, L, Ev] (any strides) into
+    /// views shaped like the query, key and value with contiguous rows. Entries are written, not added;
+    /// with no queries or no keys nothing is written (the caller passes zeros).
+    func backward(_ g: Tensor, saved: Saved, into dq: Tensor?, _ dk: Tensor?, _ dv: Tensor?) {
         let (l, s, e, ev) = (dims.queries, dims.keys, dims.headDim, dims.valueDim)
-        let (qo, ko, vo) = offsets
-        let gc = g.contiguous()
-        let needQ = query.requiresGrad, needK = key.requiresGrad, needV = value.requiresGrad
-        let dq = needQ ? Tensor.zeros(query.shape) : nil
-        let dk = needK ? Tensor.zeros(key.shape) : nil
-        let dv = needV ? Tensor.zeros(value.shape) : nil
+        let gm = FusedAttention.usableOperand(g)
+        let go = entryOffsets(gm), qo = entryOffsets(query), ko = entryOffsets(key), vo = entryOffsets(value)
+        let dqo = dq.map { entryOffsets($0) }, dko = dk.map { entryOffsets($0) }, dvo = dv.map { entryOffsets($0) }
+        let (weights, dropMask, dropped) = (saved.weights, saved.dropMask, saved.dropped)
         let scale = self.scale
         forEachEntry(cost: l * s * (2 * e + 2 * ev) / 16) { entries in
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(l * s, 1))
             defer { scratch.deallocate() }
             for b in entries where l > 0 && s > 0 {
-                let p = weights.pointer + b * l * s, gb = gc.pointer + b * l * ev
+                let p = weights.pointer + b * l * s
+                let gb = operand(gm, go, b)
                 let d = dropped.map { UnsafePointer($0.pointer + b * l * s) } ?? UnsafePointer(p)
-                if let dv, ev > 0 {
-                    GEMM.multiply(m: s, n: ev, k: l, FusedAttention.transposed(d, columns: s), FusedAttention.plain(gb, columns: ev),
-                                  dv.pointer + b * s * ev, ldc: ev)
+                if let dv, let dvo, ev > 0 {
+                    let (o, ld) = FusedAttention.destination(dv, dvo, b)
+                    GEMM.multiply(m: s, n: ev, k: l, FusedAttention.transposed(d, columns: s), gb, o, ldc: ld)
                 }
-                guard needQ || needK else { continue }
+                guard dq != nil || dk != nil else { continue }
                 // ∂D = G·Vᵀ, then through the dropout mask and the softmax, in place.
                 if ev > 0 {
-                    GEMM.multiply(m: l, n: s, k: ev, FusedAttention.plain(gb, columns: ev), operand(value, vo, b, transpose: true),
-                                  scratch, ldc: s)
+                    GEMM.multiply(m: l, n: s, k: ev, gb, operand(value, vo, b, transpose: true), scratch, ldc: s)
                 } else {
                     scratch.update(repeating: 0, count: l * s)
                 }
@@ -273,17 +375,16 @@ private struct FusedAttention {
                     for k in 0..<(l * s) { scratch[k] *= m[k] }
                 }
                 for i in 0..<l { AttentionRows.softmaxBackward(p + i * s, scratch + i * s, s) }
-                if let dq, e > 0 {
-                    GEMM.multiply(m: l, n: e, k: s, FusedAttention.plain(scratch, columns: s), operand(key, ko, b),
-                                  dq.pointer + b * l * e, ldc: e, alpha: scale)
+                if let dq, let dqo, e > 0 {
+                    let (o, ld) = FusedAttention.destination(dq, dqo, b)
+                    GEMM.multiply(m: l, n: e, k: s, FusedAttention.plain(scratch, columns: s), operand(key, ko, b), o, ldc: ld, alpha: scale)
                 }
-                if let dk, e > 0 {
-                    GEMM.multiply(m: s, n: e, k: l, FusedAttention.transposed(scratch, columns: s), operand(query, qo, b),
-                                  dk.pointer + b * s * e, ldc: e, alpha: scale)
+                if let dk, let dko, e > 0 {
+                    let (o, ld) = FusedAttention.destination(dk, dko, b)
+                    GEMM.multiply(m: s, n: e, k: l, FusedAttention.transposed(scratch, columns: s), operand(query, qo, b), o, ldc: ld, alpha: scale)
                 }
             }
         }
-        return [dq, dk, dv]
     }
 }
 
