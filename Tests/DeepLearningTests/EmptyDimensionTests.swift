@@ -169,10 +169,10 @@ import ErrorExamples
     /// Every case of the fixture has our side, and every case of ours is in the fixture.
     @Test func tableIsComplete() {
         let errorExamples = Set(ErrorExample.emptyDimensions.map(\.name))
-        #expect(Set(valueNames) == Set(values.keys))
-        #expect(Set(constructorNames) == Set(constructors.keys))
-        #expect(Set(errorNames.map { "empty-" + $0 }) == errorExamples)
-        #expect(Set(fixture.cases.keys) == Set(valueNames + constructorNames + errorNames + ["dataloader_empty"]))
+        #expect(Set(Self.valueNames) == Set(Self.values.keys))
+        #expect(Set(Self.constructorNames) == Set(Self.constructors.keys))
+        #expect(Set(Self.errorNames.map { "empty-" + $0 }) == errorExamples)
+        #expect(Set(Self.fixture.cases.keys) == Set(Self.valueNames + Self.constructorNames + Self.errorNames + ["dataloader_empty"]))
     }
 
     @Test(arguments: valueNames)
@@ -218,8 +218,9 @@ import ErrorExamples
         for (key, expected) in params {
             guard let p = state[key] else { Issue.record("\(name): no \(key)"); continue }
             #expect(p.shape == (expected["shape"] as! [Int]), "\(name).\(key)")
-            #expect(p.scalars.allSatisfy(\.isFinite), "\(name).\(key): \(p)")
-            if (expected["zero"] as! Bool) { #expect(p.scalars.allSatisfy { $0 == 0 }, "\(name).\(key): \(p)") }
+            let finite = p.scalars.allSatisfy { $0.isFinite }, zeros = p.scalars.allSatisfy { $0 == 0 }
+            #expect(finite, "\(name).\(key): \(p)")
+            if expected["zero"] as! Bool { #expect(zeros, "\(name).\(key): \(p)") }
         }
         #expect(Set(state.keys.filter { !$0.hasSuffix("num_batches_tracked") }) == Set(params.keys), "\(name)")
         if c.has("out") {
