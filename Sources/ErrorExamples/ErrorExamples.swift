@@ -11,8 +11,11 @@ public struct ErrorExample: Sendable {
     /// Makes the mistake; never returns.
     public let trigger: @Sendable () -> Void
 
-    /// Every example, in the order the tests list them.
-    public static let all: [ErrorExample] = [
+    /// Every example: ``shapeErrors``, then ``emptyDimensions`` (Sources/ErrorExamples/EmptyDimensionExamples.swift).
+    public static let all: [ErrorExample] = shapeErrors + emptyDimensions
+
+    /// Shape mismatches, bad indices and misuse of autograd, in the order the tests list them.
+    public static let shapeErrors: [ErrorExample] = [
         ErrorExample("matmul-inner", "matmul: [2, 3] × [4, 5]: inner dimensions 3 and 4 differ") {
             _ = Tensor.zeros([2, 3]).matmul(Tensor.zeros([4, 5]))
         },

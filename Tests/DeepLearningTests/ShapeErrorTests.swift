@@ -14,7 +14,8 @@ import ErrorExamples
         #expect(stderr.contains(message), "expected \"\(message)\" in: \(stderr)", sourceLocation: sourceLocation)
     }
 
-    @Test(arguments: ErrorExample.all.map(\.name))
+    /// (EmptyDimensionTests runs ``ErrorExample/emptyDimensions``.)
+    @Test(arguments: ErrorExample.shapeErrors.map(\.name))
     func debugBuild(_ name: String) async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { [name] in
             ErrorExample.named(name)!.trigger()

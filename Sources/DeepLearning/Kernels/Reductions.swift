@@ -29,59 +29,59 @@ enum MinKernel: ReduceKernel {
 }
 
 extension Loops {
-    /// Floats per block of ``reduce``: each lane of each of its four accumulators sums 16 of them.
-    static let reductionBlock = 64 * width
-    /// Partial vectors added in one chain at each level of ``reduce``'s cascade.
-    static let cascadeFan = 16
+    /// Floats per block of ``reduce``: each lane of each of its eight accumulators adds 32 of them (with
+    /// AVX-512; 64 with 8-lane vectors) in a chain.
+    static let reductionBlock = 4096
 
-    /// Reduces n contiguous elements as a cascade (as PyTorch's cascade sum): within a block of
-    /// ``reductionBlock`` floats, four independent vector accumulators (the compiler may not reorder float
-    /// additions by itself, and a plain loop is an order of magnitude slower); 16 blocks' vectors are added
-    /// into a level-2 vector, 16 of those into a level-3 vector, and those into the total. A lane's chain of
-    /// additions is 16 + 16 + 16 + n/262144 long (AVX-512) instead of n/64, so
-    /// `(ones([5, 68, 64, 64]) * 0.1).sum() * 10` is within 1 of PyTorch's 1392640.1 (one chain per lane over
-    /// the whole row gave 1393246.9). The levels have fixed sizes, so the loops have no data-dependent
-    /// branches (a binary counter of partial sums, pairwise, measured 2.3× slower). Cost: `deep bench core` sum
-    /// of 1M floats 84 GB/s against 96 before (the four accumulators are combined every 1024 floats); a
-    /// 32 + 64 + n/131072 cascade kept 94 GB/s but missed PyTorch's value by 1.1.
+    /// Reduces n contiguous elements as a cascade (as PyTorch's cascade sum): a block of
+    /// ``reductionBlock`` floats is added by eight independent vector accumulators (the compiler may not
+    /// reorder float additions by itself, and a plain loop is an order of magnitude slower), and the blocks'
+    /// vectors are combined pairwise (a binary counter of partial vectors, one step per block). A lane's
+    /// chain of additions is 32 + log₂(n/4096) long instead of n/64, so `(ones([5, 68, 64, 64]) * 0.1).sum()
+    /// * 10` is within 1 of PyTorch's 1392640.1 (one chain per lane over the whole row gave 1393246.9).
+    /// The counter's branches run once per 4096 floats, so the loop runs as fast as a plain four-accumulator
+    /// loop (`deep bench core` sum; a cascade of 1024-float blocks cost 12%).
     @inline(__always)
     static func reduce<K: ReduceKernel>(_: K.Type, _ p: UnsafePointer<Float>, _ n: Int) -> Float {
-        if n <= reductionBlock { return reduceBlock(K.self, p, n) }
-        let fan = cascadeFan, level2 = reductionBlock * fan, level3 = level2 * fan
-        @inline(__always) func level2Vector(_ q: UnsafePointer<Float>) -> V {
-            var v = reduceBlockVector(K.self, q)
-            for b in 1..<fan { v = K.combine(v, reduceBlockVector(K.self, q + b * reductionBlock)) }
-            return v
+        if n < reductionBlock { return reduceBlock(K.self, p, n) }
+        // levels[l] holds the combination of 2^l blocks; 64 levels cover any n.
+        return withUnsafeTemporaryAllocation(of: V.self, capacity: Int.bitWidth) { levels in
+            var blocks = 0, i = 0
+            while i + reductionBlock <= n {
+                var v = reduceBlockVector(K.self, p + i)
+                var level = 0
+                while blocks >> level & 1 == 1 { v = K.combine(levels[level], v); level += 1 }
+                levels[level] = v
+                blocks += 1
+                i += reductionBlock
+            }
+            var total = V(repeating: K.identity), level = 0
+            while blocks >> level != 0 {
+                if blocks >> level & 1 == 1 { total = K.combine(levels[level], total) }
+                level += 1
+            }
+            return K.combine(horizontal(K.self, total), reduceBlock(K.self, p + i, n - i))
         }
-        var total = V(repeating: K.identity)
-        var i = 0
-        while i + level3 <= n {
-            var v = level2Vector(p + i)
-            for c in 1..<fan { v = K.combine(v, level2Vector(p + i + c * level2)) }
-            total = K.combine(total, v)
-            i += level3
-        }
-        var v3 = V(repeating: K.identity)
-        while i + level2 <= n { v3 = K.combine(v3, level2Vector(p + i)); i += level2 }
-        var v2 = V(repeating: K.identity)
-        while i + reductionBlock <= n { v2 = K.combine(v2, reduceBlockVector(K.self, p + i)); i += reductionBlock }
-        total = K.combine(total, K.combine(v3, v2))
-        return K.combine(horizontal(K.self, total), reduceBlock(K.self, p + i, n - i))
     }
 
-    /// One whole block of ``reductionBlock`` floats, reduced to one vector by four accumulators.
+    /// One whole block of ``reductionBlock`` floats, reduced to one vector by eight accumulators.
     @inline(__always)
     private static func reduceBlockVector<K: ReduceKernel>(_: K.Type, _ p: UnsafePointer<Float>) -> V {
         var a0 = V.load(p), a1 = V.load(p + width), a2 = V.load(p + 2 * width), a3 = V.load(p + 3 * width)
-        var i = 4 * width
+        var a4 = V.load(p + 4 * width), a5 = V.load(p + 5 * width), a6 = V.load(p + 6 * width), a7 = V.load(p + 7 * width)
+        var i = 8 * width
         while i < reductionBlock {
             a0 = K.combine(a0, V.load(p + i))
             a1 = K.combine(a1, V.load(p + i + width))
             a2 = K.combine(a2, V.load(p + i + 2 * width))
             a3 = K.combine(a3, V.load(p + i + 3 * width))
-            i += 4 * width
+            a4 = K.combine(a4, V.load(p + i + 4 * width))
+            a5 = K.combine(a5, V.load(p + i + 5 * width))
+            a6 = K.combine(a6, V.load(p + i + 6 * width))
+            a7 = K.combine(a7, V.load(p + i + 7 * width))
+            i += 8 * width
         }
-        return K.combine(K.combine(a0, a1), K.combine(a2, a3))
+        return K.combine(K.combine(K.combine(a0, a1), K.combine(a2, a3)), K.combine(K.combine(a4, a5), K.combine(a6, a7)))
     }
 
     /// The lanes of `v` combined pairwise (halves, then quarters, ...): a chain of log₂ width, not width.
@@ -95,7 +95,7 @@ extension Loops {
         return v[0]
     }
 
-    /// At most a block's worth (n ≤ ``reductionBlock``) of contiguous elements.
+    /// Fewer than a block (n < ``reductionBlock``) of contiguous elements, by four accumulators.
     @inline(__always)
     private static func reduceBlock<K: ReduceKernel>(_: K.Type, _ p: UnsafePointer<Float>, _ n: Int) -> Float {
         var a0 = V(repeating: K.identity), a1 = a0, a2 = a0, a3 = a0

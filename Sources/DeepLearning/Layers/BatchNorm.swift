@@ -32,7 +32,7 @@ public class BatchNorm: Module {
     public let trackRunningStats: Bool
 
     init(numFeatures: Int, eps: Float, momentum: Float?, affine: Bool, trackRunningStats: Bool) {
-        require(numFeatures > 0, "BatchNorm: numFeatures must be positive, got \(numFeatures)")
+        require(numFeatures >= 0, "BatchNorm: numFeatures must not be negative, got \(numFeatures)")
         self.numFeatures = numFeatures
         self.eps = eps
         self.momentum = momentum

@@ -20,7 +20,7 @@ public final class Conv2d: Module, Layer {
     @_disfavoredOverload
     public init(_ inChannels: Int, _ outChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
                 padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), groups: Int = 1, bias: Bool = true) {
-        require(inChannels > 0 && outChannels > 0, "Conv2d(\(inChannels), \(outChannels)): channel counts must be positive")
+        require(inChannels >= 0 && outChannels >= 0, "Conv2d(\(inChannels), \(outChannels)): channel counts must not be negative")
         require(groups >= 1 && inChannels % groups == 0 && outChannels % groups == 0,
                      "Conv2d(\(inChannels), \(outChannels)): groups \(groups) must divide both channel counts")
         require(kernelSize.0 > 0 && kernelSize.1 > 0, "Conv2d(\(inChannels), \(outChannels)): kernel size \(kernelSize) must be positive")
@@ -32,7 +32,7 @@ public final class Conv2d: Module, Layer {
         self.dilation = dilation
         self.groups = groups
         let fanIn = inChannels / groups * kernelSize.0 * kernelSize.1
-        let bound = 1 / Float(fanIn).squareRoot()
+        let bound = uniformInitBound(fanIn: fanIn)
         weight = Tensor.uniform([outChannels, inChannels / groups, kernelSize.0, kernelSize.1], low: -bound, high: bound,
                                 using: &RandomGenerator.global).requiringGrad()
         self.bias = bias ? Tensor.uniform([outChannels], low: -bound, high: bound, using: &RandomGenerator.global).requiringGrad() : nil

@@ -27,7 +27,7 @@ public final class ConvTranspose2d: Module, Layer {
                 padding: (Int, Int) = (0, 0), outputPadding: (Int, Int) = (0, 0), groups: Int = 1, bias: Bool = true,
                 dilation: (Int, Int) = (1, 1)) {
         let name = "ConvTranspose2d(\(inChannels), \(outChannels))"
-        require(inChannels > 0 && outChannels > 0, "\(name): channel counts must be positive")
+        require(inChannels >= 0 && outChannels >= 0, "\(name): channel counts must not be negative")
         require(groups >= 1, "\(name): groups must be >= 1, got \(groups)")
         require(inChannels % groups == 0, "\(name): inChannels \(inChannels) is not divisible by groups \(groups)")
         require(outChannels % groups == 0, "\(name): outChannels \(outChannels) is not divisible by groups \(groups)")
@@ -42,7 +42,7 @@ public final class ConvTranspose2d: Module, Layer {
         self.dilation = dilation
         self.groups = groups
         let fanIn = outChannels / groups * kernelSize.0 * kernelSize.1
-        let bound = 1 / Float(fanIn).squareRoot()
+        let bound = uniformInitBound(fanIn: fanIn)
         weight = Tensor.uniform([inChannels, outChannels / groups, kernelSize.0, kernelSize.1], low: -bound, high: bound,
                                 using: &RandomGenerator.global).requiringGrad()
         self.bias = bias ? Tensor.uniform([outChannels], low: -bound, high: bound, using: &RandomGenerator.global).requiringGrad() : nil

@@ -13,7 +13,7 @@ public final class Embedding: Module, Layer {
 
     /// A table of `numEmbeddings` vectors of length `embeddingDim`, as `nn.Embedding(num, dim, padding_idx)`.
     public init(_ numEmbeddings: Int, _ embeddingDim: Int, paddingIdx: Int? = nil) {
-        require(numEmbeddings > 0 && embeddingDim > 0, "Embedding(\(numEmbeddings), \(embeddingDim)): sizes must be positive")
+        require(numEmbeddings >= 0 && embeddingDim >= 0, "Embedding(\(numEmbeddings), \(embeddingDim)): sizes must not be negative")
         if let p = paddingIdx {
             require(p >= -numEmbeddings && p < numEmbeddings,
                          "Embedding(\(numEmbeddings), \(embeddingDim)): paddingIdx \(p) out of range for \(numEmbeddings) embeddings")

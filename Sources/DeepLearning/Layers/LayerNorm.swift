@@ -16,7 +16,7 @@ public final class LayerNorm: Module, Layer {
 
     /// As `nn.LayerNorm(normalized_shape, eps, elementwise_affine, bias)`.
     public init(_ normalizedShape: [Int], eps: Float = 1e-5, elementwiseAffine: Bool = true, bias: Bool = true) {
-        require(!normalizedShape.isEmpty && normalizedShape.allSatisfy { $0 > 0 }, "LayerNorm(\(normalizedShape)): the normalized shape must be non-empty and positive")
+        require(!normalizedShape.isEmpty && normalizedShape.allSatisfy { $0 >= 0 }, "LayerNorm(\(normalizedShape)): the normalized shape must be non-empty, without negative sizes")
         self.normalizedShape = normalizedShape
         self.eps = eps
         weight = elementwiseAffine ? Tensor.ones(normalizedShape).requiringGrad() : nil

@@ -14,7 +14,7 @@ public final class Linear: Module, Layer {
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true) {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
-        let bound = 1 / Float(inFeatures).squareRoot()
+        let bound = uniformInitBound(fanIn: inFeatures)
         weight = Tensor.uniform([outFeatures, inFeatures], low: -bound, high: bound, using: &RandomGenerator.global).requiringGrad()
         self.bias = bias ? Tensor.uniform([outFeatures], low: -bound, high: bound, using: &RandomGenerator.global).requiringGrad() : nil
         super.init()
@@ -29,3 +29,8 @@ public final class Linear: Module, Layer {
 
     public override var extraRepr: String { "in_features=\(inFeatures), out_features=\(outFeatures), bias=\(pythonBool(bias != nil))" }
 }
+
+/// The bound b of PyTorch's default initialisation U(−b, b) of a layer's weight and bias: 1/√fan_in, and 0
+/// when fan_in is 0 (`Linear(0, n)`, `Conv2d(0, n, k)`: the weight is empty and the bias zeros, as PyTorch's
+/// `_calculate_fan_in_and_fan_out` guard; 1/√0 would make every bias NaN).
+func uniformInitBound(fanIn: Int) -> Float { fanIn > 0 ? 1 / Float(fanIn).squareRoot() : 0 }

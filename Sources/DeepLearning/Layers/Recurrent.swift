@@ -112,6 +112,7 @@ public class RecurrentLayer: Module {
         let batched = input.rank == 3
         var x = batched ? input : input.unsqueezed(at: 1)
         if batched && batchFirst { x = x.transposed(0, 1) }
+        require(x.shape[0] > 0, "\(self): input of shape \(input.shape) is a sequence of length 0")
         let batch = x.shape[1], stack = numLayers * directions
         let stateShape = batched ? [stack, batch, hiddenSize] : [stack, hiddenSize]
         func initial(_ state: Tensor?, _ name: String) -> Tensor? {

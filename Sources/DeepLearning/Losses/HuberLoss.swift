@@ -69,11 +69,11 @@ private func fusedHuberLoss(_ input: Tensor, _ target: Tensor, delta: Float, wei
     case .sum, .mean:
         var total: Double = 0
         for e in d { total += Double(loss(e)) }
-        out = Tensor(Float(reduction == .mean ? total / Double(max(n, 1)) : total))
+        out = Tensor(Float(reduction == .mean ? total / Double(n) : total))  // n = 0: NaN, as PyTorch
     }
     if Tensor.shouldRecord(input, target) {
         out.attach(op, input, target) { g in
-            let scale: Float = reduction == .mean ? 1 / Float(max(n, 1)) : 1
+            let scale: Float = reduction == .mean ? 1 / Float(n) : 1
             let grad = g.contiguous().withUnsafeBufferPointer { up in
                 Tensor(shape: input.shape) { p, _ in
                     for i in 0..<n {

@@ -6,7 +6,8 @@ extension Tensor {
     /// A contiguous 2-D view [rows, last dimension] of this tensor.
     fileprivate func rowMatrix() -> Tensor {
         let c = withNoGrad { contiguous() }
-        return withNoGrad { c.reshaped(to: [c.count / Swift.max(c.shape.last!, 1), c.shape.last!]) }
+        // Rows from the leading dimensions, not count / columns: [2, 0] is 2 rows of nothing (0/0 made it 0 rows).
+        return withNoGrad { c.reshaped(to: [c.shape.dropLast().reduce(1, *), c.shape.last!]) }
     }
 }
 

@@ -196,7 +196,9 @@ public func scaledDotProductAttentionComposed(_ query: Tensor, _ key: Tensor, _ 
     var scores = query.matmul(key.transposed()) * (scale ?? 1 / Float(dims.headDim).squareRoot())
     if let mask = dims.mask { scores = scores + mask }
     if isCausal { scores = scores.maskedFill(Tensor.triangle(rows: dims.queries, columns: dims.keys) { i, j in j > i }, -.infinity) }
-    // A row with every key masked would be 0/0: give it zeros, as PyTorch's safe softmax does.
+    // A row with every key masked would be 0/0: give it zeros, as PyTorch's safe softmax does (and so does a
+    // row with no key at all, S = 0: its product with V [.., 0, Ev] is zeros).
+    if dims.keys == 0 { return (scores.matmul(value), scores) }
     let allMasked = withNoGrad { scores.max(alongAxis: -1, keepDims: true) .== -Float.infinity }
     var weights = scores.maskedFill(allMasked, 0).softmax(alongAxis: -1).maskedFill(allMasked, 0)
     if dropoutP > 0 { weights = weights * dropoutMask(dims.scoreShape, p: dropoutP) }

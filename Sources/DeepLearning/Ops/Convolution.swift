@@ -27,11 +27,15 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (In
     require(c == cg * groups,
                  "conv2d: input of shape \(x.shape) has \(c) channels, weight of shape \(weight.shape) with groups \(groups) expects \(cg * groups)")
     if let bias { require(bias.shape == [o], "conv2d: bias of shape \(bias.shape) for weight of shape \(weight.shape), expected [\(o)]") }
+    require(o > 0, "conv2d: weight of shape \(weight.shape) has no output channels")
     let geometry = WindowGeometry(channels: cg, height: h, width: w, kernelHeight: kh, kernelWidth: kw,
                                   strideH: stride.0, strideW: stride.1, padH: padding.0, padW: padding.1,
                                   dilationH: dilation.0, dilationW: dilation.1)
     require(h + 2 * padding.0 >= dilation.0 * (kh - 1) + 1 && w + 2 * padding.1 >= dilation.1 * (kw - 1) + 1,
                  "conv2d: input of shape \(x.shape) with padding \(padding) is smaller than the kernel \([kh, kw]) with dilation \(dilation)")
+    // No input channels: PyTorch returns an empty [N, 0, OH, OW] (its path for an empty input keeps the
+    // input's channel count), whatever the weight and bias.
+    if c == 0 { return Tensor.zeros([n, 0, geometry.outHeight, geometry.outWidth]) }
     let conv = Convolution(geometry: geometry, batch: n, outChannels: o, groups: groups)
 
     let (xc, wc, bc) = withNoGrad { (x.contiguous(), weight.contiguous(), bias?.contiguous()) }

@@ -50,9 +50,12 @@ extension Tensor {
         }
     }
 
-    /// Pieces of `size` along `axis` (the last may be smaller), as `torch.split(x, size)`.
+    /// Pieces of `size` along `axis` (the last may be smaller), as `torch.split(x, size)`; an empty axis
+    /// gives one empty piece, as PyTorch's.
     public func split(size: Int, alongAxis axis: Int = 0) -> [Tensor] {
         let n = shape[normalizedAxis(axis, op: "split")]
+        require(size > 0, "split: size \(size) must be positive")
+        if n == 0 { return split(sizes: [0], alongAxis: axis) }
         return split(sizes: stride(from: 0, to: n, by: size).map { Swift.min(size, n - $0) }, alongAxis: axis)
     }
 

@@ -8,7 +8,8 @@
 /// In training (or when there are no running statistics) μ and σ² come from the batch, and when running
 /// statistics are given they are updated in place: r_μ ← (1 − momentum)·r_μ + momentum·μ and
 /// r_σ² ← (1 − momentum)·r_σ² + momentum·σ²·M/(M − 1) (the unbiased variance, as PyTorch). Otherwise μ and
-/// σ² are the running statistics. γ (`weight`) and β (`bias`) default to 1 and 0.
+/// σ² are the running statistics. γ (`weight`) and β (`bias`) default to 1 and 0. A batch of 0 gives an
+/// empty output and leaves the running statistics unchanged; in training, one value per channel is an error.
 ///
 /// Shapes: x [N, C], [N, C, L] or [N, C, H, W]; weight, bias, runningMean, runningVar [C] → y like x.
 /// Backward (batch statistics): ∂x = γ/√(σ² + ε) · (∂y − mean(∂y) − x̂·mean(∂y·x̂)), ∂γ = Σ ∂y·x̂, ∂β = Σ ∂y.
@@ -22,11 +23,16 @@ public func batchNorm(_ x: Tensor, runningMean: Tensor?, runningVar: Tensor?, we
     require((runningMean == nil) == (runningVar == nil), "batchNorm: give both runningMean and runningVar or neither")
     let useBatchStatistics = training || runningMean == nil
     let m = n * s
-    if training { require(m > 1, "batchNorm: expected more than 1 value per channel when training, got input of shape \(x.shape)") }
+    if training { require(m != 1, "batchNorm: expected more than 1 value per channel when training, got input of shape \(x.shape)") }
 
     let xc = withNoGrad { x.contiguous() }
     let mean: [Float], invStd: [Float]
-    if useBatchStatistics {
+    if useBatchStatistics && m == 0 {
+        // An empty batch: an empty output, zero gradients for γ and β, and the running statistics left as
+        // they were (as PyTorch).
+        mean = [Float](repeating: 0, count: c)
+        invStd = mean
+    } else if useBatchStatistics {
         mean = BatchNormKernels.reduce(ChannelSum(), xc.pointer, nil, center: [Float](repeating: 0, count: c), n: n, c: c, s: s)
             .map { $0 / Float(m) }
         let variance = BatchNormKernels.reduce(ChannelSquaredDeviation(), xc.pointer, nil, center: mean, n: n, c: c, s: s)

@@ -6,6 +6,7 @@ extension Tensor {
     /// The tensor as a contiguous [planes, H, W] buffer for a pooling op, with its leading shape.
     fileprivate func poolingInput(_ op: String) -> (Tensor, lead: [Int], height: Int, width: Int) {
         require(rank == 3 || rank == 4, "\(op): input of shape \(shape) must be [N, C, H, W] or [C, H, W]")
+        require(shape.suffix(3).allSatisfy { $0 > 0 }, "\(op): input of shape \(shape) is empty outside the batch axis")
         return (withNoGrad { contiguous() }, Array(shape.dropLast(2)), shape[rank - 2], shape[rank - 1])
     }
 }

@@ -75,13 +75,18 @@ extension Tensor {
     public func mean() -> Tensor { mean(alongAxes: []) }
 
     /// Variance along `axes`: Σ(x − x̄)² / (N − correction). `unbiased` (the default, as `torch.var`) uses
-    /// N − 1; batch normalization uses the biased form.
+    /// N − 1; batch normalization uses the biased form. N ≤ correction (one element, unbiased, or none)
+    /// gives NaN, as PyTorch's.
     public func variance(alongAxes axes: [Int], keepDims: Bool = false, unbiased: Bool = true) -> Tensor {
         let axes = reductionAxes(axes, op: "variance")
         let n = axes.reduce(1) { $0 * shape[$1] }
         let centered = self - mean(alongAxes: axes, keepDims: true)
-        return centered.square().sum(alongAxes: axes, keepDims: keepDims) * (1 / Float(unbiased ? Swift.max(n - 1, 1) : n))
+        return centered.square().sum(alongAxes: axes, keepDims: keepDims) * Self.reciprocalOfDivisor(n, correction: unbiased ? 1 : 0)
     }
+
+    /// 1 / max(N − correction, 0), as `torch.var`'s divisor: infinite when N ≤ correction, so that the sum
+    /// of squares (0 there, or NaN) gives NaN or infinity as PyTorch's.
+    static func reciprocalOfDivisor(_ n: Int, correction: Int) -> Float { 1 / Float(Swift.max(n - correction, 0)) }
 
     /// Variance of one axis.
     public func variance(alongAxis axis: Int, keepDims: Bool = false, unbiased: Bool = true) -> Tensor {
@@ -95,7 +100,7 @@ extension Tensor {
         let axes = reductionAxes(axes, op: "std")
         let n = axes.reduce(1) { $0 * shape[$1] }
         let centered = self - mean(alongAxes: axes, keepDims: true)
-        return (centered.square().sum(alongAxes: axes, keepDims: keepDims) * (1 / Float(n - correction))).sqrt()
+        return (centered.square().sum(alongAxes: axes, keepDims: keepDims) * Self.reciprocalOfDivisor(n, correction: correction)).sqrt()
     }
 
     /// Standard deviation along one axis (see ``std(alongAxes:keepDims:correction:)``).
@@ -110,8 +115,10 @@ extension Tensor {
     /// `torch.max()`'s evenly_distribute_backward). A NaN anywhere makes the extreme NaN; its gradient is then
     /// spread evenly over the NaN elements (max of [nan, nan] gives gradient [0.5, 0.5], as `torch.max()`;
     /// along axes `torch.amax` gives NaN gradients there, and we keep the whole-tensor rule per slice).
+    /// An empty reduced axis stops the program, as in PyTorch (an extreme of nothing has no value).
     private func extreme<K: ReduceKernel>(_ k: K.Type, _ op: String, axes: [Int], keepDims: Bool) -> Tensor {
         let axes = reductionAxes(axes, op: op)
+        for a in axes { require(shape[a] > 0, "\(op): axis \(a) of shape \(shape) is empty") }
         let kept = keptShape(axes)
         let keptValues = reduced(K.self, axes: axes)
         var out = keepDims ? keptValues : withNoGrad { keptValues.reshaped(to: droppedShape(axes)) }

@@ -54,14 +54,15 @@ extension Tensor {
         return out
     }
 
-    /// log Σ e^{x} along `axes`, computed as m + log Σ e^{x − m} with m the (detached) maximum.
+    /// log Σ e^{x} along `axes`, computed as m + log Σ e^{x − m} with m the (detached) maximum. Over an
+    /// empty axis it is −∞ (log of an empty sum), as `torch.logsumexp`.
     public func logSumExp(alongAxes axes: [Int], keepDims: Bool = false) -> Tensor {
+        let normalized = reductionAxes(axes, op: "logSumExp")
         let m = withNoGrad {
-            let raw = max(alongAxes: axes, keepDims: true)
+            let raw = reduced(MaxKernel.self, axes: normalized)  // −∞ over an empty axis, where max stops
             return Tensor.where(raw .== raw * 0 + raw, raw, Tensor.zeros(like: raw))  // ±inf → 0
         }
         let lse = (self - m).exp().sum(alongAxes: axes, keepDims: true).log() + m
-        let normalized = reductionAxes(axes, op: "logSumExp")
         return keepDims ? lse : lse.reshaped(to: droppedShape(normalized))
     }
 

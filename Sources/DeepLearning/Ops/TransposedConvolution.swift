@@ -36,6 +36,8 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
     let (wc, og, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
     require(wc == c, "\(op): input of shape \(x.shape) has \(c) channels, weight of shape \(weight.shape) expects \(wc)")
     require(c % groups == 0, "\(op): input of shape \(x.shape) has \(c) channels, not divisible by groups \(groups)")
+    require(wc > 0, "\(op): weight of shape \(weight.shape) has no input channels")
+    require(og > 0, "\(op): weight of shape \(weight.shape) has no output channels")
     let o = og * groups
     if let bias { require(bias.shape == [o], "\(op): bias of shape \(bias.shape) for \(o) output channels, expected [\(o)]") }
     let outH = (h - 1) * stride.0 - 2 * padding.0 + dilation.0 * (kh - 1) + outputPadding.0 + 1
