@@ -90,8 +90,8 @@ struct Convolution {
         -> (x: Tensor?, weight: Tensor?, bias: Tensor?) {
         let g = geometry, k = g.patchSize, l = g.outPlane, og = groupOut
         if isDirect {
-            let dx = needX ? Tensor(uninitialized: x.shape) : nil
-            let dw = needWeight ? Tensor(uninitialized: weight.shape) : nil
+            let dx = needX ? Tensor(uninitialized: [batch, inChannels, g.height, g.width]) : nil
+            let dw = needWeight ? Tensor(uninitialized: [outChannels, g.channels, g.kernelHeight, g.kernelWidth]) : nil
             DirectConvolution.backward(self, x: x.pointer, weight: weight.pointer, gradient: dy.pointer, dx: dx?.pointer, dw: dw?.pointer)
             return (dx, dw, needBias ? biasGradient(dy) : nil)
         }
