@@ -3,7 +3,8 @@
 // pass runs the same loop: ∂W += ∂y·colᵀ, ∂b += Σ ∂y, ∂x = col2im(Wᵀ·∂y). Per image and not over the
 // whole batch at once because OpenBLAS's small-matrix kernels are fastest on these sizes and the im2col
 // matrix of one image stays in cache (measured on LeNet: 2–4× faster than one batch-wide product).
-// The op (checks and autograd node) is `conv2d` in Ops/Convolution.swift.
+// The op (checks and autograd node) is `conv2d` in Ops/Convolution.swift. Stride-1, single-group convolutions
+// on an AVX-512 build take the direct kernels of Kernels/DirectConvolution.swift instead (`isDirect`).
 
 /// The loops of one convolution's forward and backward passes over raw buffers.
 struct Convolution {

@@ -69,8 +69,7 @@ struct PaddedPlanes {
     }
 }
 
-// TEMPORARY A/B switch for measurement (removed before commit).
-
+/// The direct stride-1 convolution: when it applies, the passes over a batch, and its two kernels.
 enum DirectConvolution {
     typealias V = FloatVector
     static let lanes = V.scalarCount
