@@ -63,6 +63,27 @@ import Testing
                                                        dilation: (d, d), groups: groups)] })
     }
 
+    /// The direct stride-1 kernels (Kernels/DirectConvolution.swift) and the im2col path beside them, on the
+    /// channel counts and sizes where the two meet: (N, C, O, kh, kw, stride, padding, dilation, H, W).
+    @Test(arguments: [
+        (2, 3, 16, 3, 3, 1, 1, 1, 11, 13), (3, 16, 16, 3, 3, 1, 1, 1, 9, 7), (2, 17, 17, 3, 3, 1, 0, 1, 8, 10),
+        (1, 1, 1, 3, 3, 1, 1, 1, 5, 6), (2, 64, 64, 3, 3, 1, 1, 1, 6, 5), (2, 16, 3, 5, 5, 1, 2, 1, 9, 9),
+        (2, 3, 17, 3, 3, 2, 1, 1, 9, 11), (2, 16, 16, 3, 3, 2, 0, 1, 8, 8), (2, 16, 16, 3, 3, 1, 2, 2, 10, 9),
+        (3, 16, 16, 3, 3, 1, 2, 1, 7, 7), (2, 5, 9, 3, 1, 1, 1, 1, 6, 4), (2, 17, 16, 1, 1, 1, 0, 1, 5, 5),
+        (5, 16, 16, 3, 3, 1, 1, 1, 32, 32), (2, 64, 17, 3, 3, 1, 1, 1, 8, 8),
+    ])
+    func conv2dChannels(_ shape: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int)) {
+        let (n, c, o, kh, kw, s, p, d, h, w) = shape
+        var g = RandomGenerator(seed: UInt64(n * 7 + c * 3 + o + kh * 11 + p * 5 + h))
+        let inputs = [Tensor.randn([n, c, h, w], using: &g), Tensor.randn([o, c, kh, kw], using: &g), Tensor.randn([o], using: &g)]
+        let padding = (kh == kw ? p : (kh - 1) / 2 * p, kh == kw ? p : (kw - 1) / 2 * p)
+        Self.expectSame("conv2d x \(inputs[0].shape) w \(inputs[1].shape) s\(s) p\(padding) d\(d)", inputs, atol: 1e-4,
+                        fused: { [DeepLearning.conv2d($0[0], weight: $0[1], bias: $0[2], stride: (s, s), padding: padding,
+                                                      dilation: (d, d))] },
+                        reference: { [Reference.conv2d($0[0], weight: $0[1], bias: $0[2], stride: (s, s), padding: padding,
+                                                       dilation: (d, d))] })
+    }
+
     @Test(arguments: [[5, 3], [4, 2, 7], [2, 3, 4, 5]])
     func batchNorm(shape: [Int]) {
         var g = RandomGenerator(seed: UInt64(shape.reduce(0, +)))

@@ -3,7 +3,8 @@
 // pass runs the same loop: ∂W += ∂y·colᵀ, ∂b += Σ ∂y, ∂x = col2im(Wᵀ·∂y). Per image and not over the
 // whole batch at once because OpenBLAS's small-matrix kernels are fastest on these sizes and the im2col
 // matrix of one image stays in cache (measured on LeNet: 2–4× faster than one batch-wide product).
-// The op (checks and autograd node) is `conv2d` in Ops/Convolution.swift.
+// The op (checks and autograd node) is `conv2d` in Ops/Convolution.swift. Stride-1, single-group convolutions
+// on an AVX-512 build take the direct kernels of Kernels/DirectConvolution.swift instead (`isDirect`).
 
 /// The loops of one convolution's forward and backward passes over raw buffers.
 struct Convolution {
@@ -42,8 +43,11 @@ struct Convolution {
     /// which is cheap per byte for long output rows and dear for short ones (measured on LeNet: keeping
     /// pays at 10×10 outputs, 7% faster; it loses at 28×28, 8% slower).
     var keepsColumns: Bool {
-        !geometry.isPointwise && geometry.outWidth < 16 && columnCount <= Convolution.maxCachedColumns
+        !isDirect && !geometry.isPointwise && geometry.outWidth < 16 && columnCount <= Convolution.maxCachedColumns
     }
+
+    /// Whether the passes run the direct kernels (Kernels/DirectConvolution.swift) instead of im2col + GEMM.
+    var isDirect: Bool { DirectConvolution.applies(to: self) }
 
     var chunkCount: Int {
         guard batch > 1, Parallel.threadCount > 1, batch * workPerImage >= 1 << 18 else { return 1 }
@@ -54,6 +58,7 @@ struct Convolution {
     /// With `columns` ([N, groups, patchSize, outPlane]) the im2col matrices are written there and kept.
     func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>,
                  columns: UnsafeMutablePointer<Float>?) {
+        if isDirect { return DirectConvolution.forward(self, x, w, b, y) }
         let g = geometry, k = g.patchSize, l = g.outPlane, og = groupOut
         Convolution.forEachChunk(chunkCount, of: batch) { _, images in
             let buffer = g.isPointwise || columns != nil ? nil : Tensor(uninitialized: [k * l])
@@ -85,6 +90,12 @@ struct Convolution {
     func backward(x: Tensor, weight: Tensor, gradient dy: Tensor, columns: Tensor?, needX: Bool, needWeight: Bool, needBias: Bool)
         -> (x: Tensor?, weight: Tensor?, bias: Tensor?) {
         let g = geometry, k = g.patchSize, l = g.outPlane, og = groupOut
+        if isDirect {
+            let dx = needX ? Tensor(uninitialized: [batch, inChannels, g.height, g.width]) : nil
+            let dw = needWeight ? Tensor(uninitialized: [outChannels, g.channels, g.kernelHeight, g.kernelWidth]) : nil
+            DirectConvolution.backward(self, x: x.pointer, weight: weight.pointer, gradient: dy.pointer, dx: dx?.pointer, dw: dw?.pointer)
+            return (dx, dw, needBias ? biasGradient(dy) : nil)
+        }
         let chunks = chunkCount
         let dx = needX ? Tensor(uninitialized: [batch, inChannels, g.height, g.width]) : nil
         // Few output channels and many taps: OpenBLAS is up to twice as fast on ∂Wᵀ = col·∂yᵀ than on
@@ -155,5 +166,14 @@ struct Convolution {
             return (dx, result, db.first)
         }
         return (dx, dw.first, db.first)
+    }
+
+    /// ∂b[o] = Σ over n and the output plane of ∂y[n, o].
+    func biasGradient(_ dy: Tensor) -> Tensor {
+        let db = Tensor.zeros([outChannels]), l = geometry.outPlane
+        for image in 0..<batch {
+            for o in 0..<outChannels { db.pointer[o] += Loops.reduce(SumKernel.self, dy.pointer + (image * outChannels + o) * l, l) }
+        }
+        return db
     }
 }
