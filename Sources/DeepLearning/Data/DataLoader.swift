@@ -92,9 +92,13 @@ public final class DataLoader: Sequence {
 /// `empty` while the slot is full; the consumer waits on `filled`. Dropping the iterator early stops the thread.
 private final class Prefetcher: IteratorProtocol {
     private final class Channel: @unchecked Sendable {
-        let filled = DispatchSemaphore(value: 0), empty = DispatchSemaphore(value: 1)
+        // Both start at 0 and `empty` is signalled once in `init`: libdispatch traps ("Semaphore object
+        // deallocated while in use") when a semaphore is freed with a value below the one it was created with,
+        // which a `value: 1` semaphore is whenever the iterator is dropped while a batch waits in the slot.
+        let filled = DispatchSemaphore(value: 0), empty = DispatchSemaphore(value: 0)
         var slot: (Tensor, Tensor)?
         var cancelled = false
+        init() { empty.signal() }
     }
     private let channel = Channel()
     private let count: Int
