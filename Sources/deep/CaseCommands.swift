@@ -166,8 +166,8 @@ struct Eval: ParsableCommand {
                 print("MNIST test set:      \(own)  (the reference; IS at most 10)")
                 return
             }
+            let path = checkpoint ?? Report.latestRun(of: name) + "/model.safetensors"
             if name == CharTransformer.info.name {
-                let path = checkpoint ?? Report.latestRun(of: name) + "/model.safetensors"
                 let loss = try CharTransformer.validationLoss(checkpoint: path)
                 print("\(name): \(path)")
                 print(String(format: "validation loss %.4f nats/char (each character after ≥ %d of context), %.4f over disjoint windows",
@@ -176,7 +176,6 @@ struct Eval: ParsableCommand {
             }
             let c = try PracticeCases.classifier(name)
             let model = c.makeModel()
-            let path = checkpoint ?? Report.latestRun(of: name) + "/model.safetensors"
             try model.load(from: path)
             var options = c.info.defaults
             options.dataDirectory = dataDir
