@@ -48,4 +48,34 @@ import Testing
         }
         #expect(Parallel.blasThreadCount == blasThreads, "BLAS threads left as found")
     }
+
+    /// A large product is split across the workers by blocks of rows (or columns) of C, each block one
+    /// single-threaded BLAS call: every element must have the bits of the unsplit single-threaded product,
+    /// whatever the operands' transposes, so results do not depend on the number of workers.
+    struct Product: Sendable { let m, n, k: Int, ta, tb: Bool }
+
+    @Test(arguments: [Product(m: 300, n: 200, k: 150, ta: false, tb: false), Product(m: 300, n: 200, k: 150, ta: true, tb: true),
+                      Product(m: 20, n: 3000, k: 90, ta: false, tb: true), Product(m: 20, n: 3000, k: 90, ta: true, tb: false),
+                      Product(m: 517, n: 64, k: 129, ta: true, tb: true)])
+    func splitProductsHaveTheUnsplitBits(_ shape: Product) {
+        let (m, n, k) = (shape.m, shape.n, shape.k)
+        let a = Tensor.randn([m * k], seed: 11).scalars, b = Tensor.randn([k * n], seed: 12).scalars
+        var split = [Float](repeating: 0, count: m * n), whole = split
+        func product(into c: UnsafeMutablePointer<Float>) {
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    GEMM.multiply(m: m, n: n, k: k,
+                                  MatrixOperand(pointer: pa.baseAddress!, transposed: shape.ta, leadingDimension: shape.ta ? m : k),
+                                  MatrixOperand(pointer: pb.baseAddress!, transposed: shape.tb, leadingDimension: shape.tb ? k : n),
+                                  c, ldc: n, alpha: 0.5)
+                }
+            }
+        }
+        split.withUnsafeMutableBufferPointer { product(into: $0.baseAddress!) }
+        whole.withUnsafeMutableBufferPointer { c in
+            Parallel.forEachWithSingleThreadedBLAS(1) { _ in product(into: c.baseAddress!) }  // one call, one thread
+        }
+        let same = split.map(\.bitPattern) == whole.map(\.bitPattern)
+        #expect(same, "[\(m), \(k)]·[\(k), \(n)] transposes \(shape.ta), \(shape.tb)")
+    }
 }

@@ -84,14 +84,19 @@ extension Loops {
         return K.combine(K.combine(K.combine(a0, a1), K.combine(a2, a3)), K.combine(K.combine(a4, a5), K.combine(a6, a7)))
     }
 
-    /// The lanes of `v` combined pairwise (halves, then quarters, ...): a chain of log₂ width, not width.
+    /// The lanes of `v` combined pairwise (halves, then quarters, ...): a chain of log₂ width, not width. Each
+    /// step combines the vector with itself, its halves (then quarters, ...) swapped, so lane 0 ends with the
+    /// same pairs in the same order as v[j] ⊕ v[j + half]; whole-vector steps, because lane-by-lane code for
+    /// the same order compiled to scalar extracts and branches (a third of a 128-float row's softmax max).
     @inline(__always)
     private static func horizontal<K: ReduceKernel>(_: K.Type, _ v: V) -> Float {
-        var v = v, half = width
-        while half > 1 {
-            half /= 2
-            for j in 0..<half { v[j] = K.combine(v[j], v[j + half]) }
-        }
+        var v = v
+        #if DEEPLEARNING_AVX512
+        v = K.combine(v, V(lowHalf: v.highHalf, highHalf: v.lowHalf))
+        #endif
+        v = K.combine(v, LaneSwap.halves(v))
+        v = K.combine(v, LaneSwap.quarters(v))
+        v = K.combine(v, LaneSwap.pairs(v))
         return v[0]
     }
 
@@ -170,5 +175,26 @@ extension Loops {
                 }
             }
         }
+    }
+}
+
+/// Lane permutations of a `FloatVector` within each group of 8 lanes, for ``Loops``' horizontal reductions:
+/// lane j takes lane j ^ 4 (`halves`), j ^ 2 (`quarters`) or j ^ 1 (`pairs`).
+enum LaneSwap {
+    @inline(__always) static func halves(_ v: FloatVector) -> FloatVector { map8(v) { SIMD8(lowHalf: $0.highHalf, highHalf: $0.lowHalf) } }
+    @inline(__always) static func quarters(_ v: FloatVector) -> FloatVector {
+        map8(v) { SIMD8(lowHalf: SIMD4(lowHalf: $0.lowHalf.highHalf, highHalf: $0.lowHalf.lowHalf),
+                        highHalf: SIMD4(lowHalf: $0.highHalf.highHalf, highHalf: $0.highHalf.lowHalf)) }
+    }
+    @inline(__always) static func pairs(_ v: FloatVector) -> FloatVector {
+        map8(v) { x in SIMD8(x[1], x[0], x[3], x[2], x[5], x[4], x[7], x[6]) }
+    }
+
+    @inline(__always) private static func map8(_ v: FloatVector, _ f: (SIMD8<Float>) -> SIMD8<Float>) -> FloatVector {
+        #if DEEPLEARNING_AVX512
+        return FloatVector(lowHalf: f(v.lowHalf), highHalf: f(v.highHalf))
+        #else
+        return f(v)
+        #endif
     }
 }
