@@ -59,15 +59,20 @@ extension MNISTGAN {
     }
 
     /// The adversarial training loop of both GAN cases: per batch one discriminator step and one generator step.
+    /// G's Adam takes `options.learningRate`; D's takes `discriminatorLearningRateRatio` times it (below 1: the
+    /// two time-scale update rule of Heusel et al. 2017, a discriminator that learns more slowly than the generator).
     static func trainAdversarially<C: GenerativePracticeCase>(_ kind: C.Type, generator: any Layer, discriminator: any Layer,
-                                                             options: TrainOptions) throws -> String {
+                                                             options: TrainOptions,
+                                                             discriminatorLearningRateRatio: Float = 1) throws -> String {
         let train = try MNIST(split: .train).prefix(options.limit)
         let loader = DataLoader(train, batchSize: options.batchSize, shuffle: true, seed: options.seed, dropLast: true) { $0 * 2 - 1 }
-        let optimizerD = Adam(discriminator.parameters(), lr: options.learningRate, betas: (0.5, 0.999))
+        let learningRateD = options.learningRate * discriminatorLearningRateRatio
+        let optimizerD = Adam(discriminator.parameters(), lr: learningRateD, betas: (0.5, 0.999))
         let optimizerG = Adam(generator.parameters(), lr: options.learningRate, betas: (0.5, 0.999))
+        let rates = discriminatorLearningRateRatio == 1 ? "lr \(options.learningRate)" : "lr G \(options.learningRate), D \(learningRateD)"
         let report = try Report(C.info, options, columns: ganColumns, plots: ganPlots, header: [
             "data: \(train.count) training images; G \(generator.parameterCount) parameters, D \(discriminator.parameterCount)",
-            "batch \(options.batchSize), Adam lr \(options.learningRate) β (0.5, 0.999), \(options.epochs) epochs, seed \(options.seed)"])
+            "batch \(options.batchSize), Adam \(rates) β (0.5, 0.999), \(options.epochs) epochs, seed \(options.seed)"])
         let monitor = try GANMonitor(report)
         var noise = RandomGenerator(seed: options.seed)
         var scores = monitor.testSetScores
