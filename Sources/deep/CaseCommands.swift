@@ -110,14 +110,14 @@ struct Sample: ParsableCommand {
         try reportingErrors {
             if let gan = try PracticeCases.generative(name) {
                 let generator = gan.makeGenerator()
-                let path = checkpoint ?? Report.latestRun(of: name) + "/generator.safetensors"
+                let path = Report.checkpoint(checkpoint, of: name, file: "generator.safetensors")
                 try generator.load(from: path)
                 try gan.writeSampleGrid(generator, seed: seed, toPath: out)
                 print("\(name): 64 samples of \(path) with seed \(seed) — wrote \(out)")
                 return
             }
             guard length >= 0, temperature > 0 else { throw CaseError("--length must be ≥ 0 and --temperature > 0") }
-            let file = checkpoint ?? Report.latestRun(of: name) + "/model.safetensors"
+            let file = Report.checkpoint(checkpoint, of: name)
             if name == CharTransformer.info.name {
                 var o = CharTransformer.defaults
                 if let hidden { o.hiddenSize = hidden }
@@ -157,7 +157,7 @@ struct Eval: ParsableCommand {
         try reportingErrors {
             if let gan = try PracticeCases.generative(name) {
                 let generator = gan.makeGenerator()
-                let path = checkpoint ?? Report.latestRun(of: name) + "/generator.safetensors"
+                let path = Report.checkpoint(checkpoint, of: name, file: "generator.safetensors")
                 try generator.load(from: path)
                 let scorer = try MNISTSampleScorer()
                 let (reference, own) = try scorer.testSetStatistics()
@@ -166,7 +166,7 @@ struct Eval: ParsableCommand {
                 print("MNIST test set:      \(own)  (the reference; IS at most 10)")
                 return
             }
-            let path = checkpoint ?? Report.latestRun(of: name) + "/model.safetensors"
+            let path = Report.checkpoint(checkpoint, of: name)
             if name == CharTransformer.info.name {
                 let loss = try CharTransformer.validationLoss(checkpoint: path)
                 print("\(name): \(path)")

@@ -23,7 +23,7 @@ struct Play: ParsableCommand {
             throw ValidationError("unknown case \(name); deep play takes \(cases.map { $0.info.name }.joined(separator: ", "))")
         }
         guard episodes >= 1, frameEvery >= 1 else { throw ValidationError("--episodes and --frame-every must be at least 1") }
-        let path = checkpoint ?? Report.latestRun(of: name) + "/model.safetensors"
+        let path = Report.checkpoint(checkpoint, of: name)
         try reportingErrors {
             let (frames, returns) = try c.play(checkpoint: path, episodes: episodes, seed: seed, frameEvery: frameEvery)
             for (k, r) in returns.enumerated() { print(String(format: "episode %d (seed %llu): return %.1f", k + 1, seed + UInt64(k), r)) }

@@ -215,4 +215,9 @@ public final class Report {
 
     /// The newest run directory of a case, `<root>/<case>/latest`.
     public static func latestRun(of name: String, in root: String = "runs") -> String { root + "/" + name + "/latest" }
+
+    /// The checkpoint a command reads: `given`, else the file `file` of the case's newest run under `runs/`.
+    public static func checkpoint(_ given: String?, of name: String, file: String = "model.safetensors") -> String {
+        given ?? latestRun(of: name) + "/" + file
+    }
 }

@@ -21,13 +21,18 @@ struct Convolution {
     /// Multiply–adds of one image's forward pass.
     var workPerImage: Int { outChannels * geometry.patchSize * geometry.outPlane }
 
-    /// Runs `body(chunk, images)` over the batch: in `chunks` parallel pieces (each with single-threaded
-    /// BLAS) when there are several images and enough work to pay for a second core; else inline, where
-    /// BLAS may use its own threads.
-    static func forEachChunk(_ chunks: Int, of count: Int, _ body: (Int, Range<Int>) -> Void) {
+    /// Runs `body(chunk, images)` over the batch: in `chunks` parallel pieces when there are several images
+    /// and enough work to pay for a second core (each piece with single-threaded BLAS when `callsBLAS`; the
+    /// direct kernels call none); else inline, where BLAS may use its own threads.
+    static func forEachChunk(_ chunks: Int, of count: Int, callsBLAS: Bool = true, _ body: (Int, Range<Int>) -> Void) {
         if chunks <= 1 { body(0, 0..<count); return }
-        Parallel.forEachWithSingleThreadedBLAS(chunks, costPerItem: 1 << 20) { r in
+        func pieces(_ r: Range<Int>) {
             for chunk in r { body(chunk, (count * chunk / chunks)..<(count * (chunk + 1) / chunks)) }
+        }
+        if callsBLAS {
+            Parallel.forEachWithSingleThreadedBLAS(chunks, costPerItem: 1 << 20, pieces)
+        } else {
+            Parallel.forEach(chunks, costPerItem: 1 << 20, pieces)
         }
     }
 
@@ -113,6 +118,7 @@ struct Convolution {
             for image in images {
                 let xn = xp + image * inChannels * g.plane, dyn = dyp + image * outChannels * l
                 if let dx, !g.isPointwise { Im2col.zero(dx.pointer + image * inChannels * g.plane, inChannels * g.plane) }
+                if needBias { addBiasGradient(ofImage: dyn, to: db[chunk].pointer) }
                 for group in 0..<groups {
                     let xg = xn + group * g.channels * g.plane, dyg = dyn + group * og * l
                     let wg = wp + group * og * k
@@ -134,10 +140,6 @@ struct Convolution {
                             GEMM.multiply(m: og, n: k, k: l, dyOperand, colOperand, scratch!.pointer, ldc: k)
                         }
                         Im2col.add(scratch!.pointer, dw[chunk].pointer + group * og * k, og * k)
-                    }
-                    if needBias {
-                        let acc = db[chunk].pointer + group * og
-                        for r in 0..<og { acc[r] += Loops.reduce(SumKernel.self, dyg + r * l, l) }
                     }
                     if let dx {
                         // ∂col [k, l] = W_gᵀ [k, og] · ∂y_g [og, l], then scattered back onto the image.
@@ -170,10 +172,14 @@ struct Convolution {
 
     /// ∂b[o] = Σ over n and the output plane of ∂y[n, o].
     func biasGradient(_ dy: Tensor) -> Tensor {
-        let db = Tensor.zeros([outChannels]), l = geometry.outPlane
-        for image in 0..<batch {
-            for o in 0..<outChannels { db.pointer[o] += Loops.reduce(SumKernel.self, dy.pointer + (image * outChannels + o) * l, l) }
-        }
+        let db = Tensor.zeros([outChannels])
+        for image in 0..<batch { addBiasGradient(ofImage: dy.pointer + image * outChannels * geometry.outPlane, to: db.pointer) }
         return db
+    }
+
+    /// acc[o] += Σ over the output plane of one image's ∂y[o], for every output channel o.
+    func addBiasGradient(ofImage dy: UnsafePointer<Float>, to acc: UnsafeMutablePointer<Float>) {
+        let l = geometry.outPlane
+        for o in 0..<outChannels { acc[o] += Loops.reduce(SumKernel.self, dy + o * l, l) }
     }
 }

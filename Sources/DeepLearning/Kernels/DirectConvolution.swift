@@ -265,14 +265,6 @@ enum DirectConvolution {
 
     // MARK: The passes over a batch
 
-    /// Runs `body(chunk, images)` over the batch split into `chunks` parallel pieces.
-    static func forEachChunk(_ chunks: Int, of count: Int, _ body: (Int, Range<Int>) -> Void) {
-        if chunks <= 1 { body(0, 0..<count); return }
-        Parallel.forEach(chunks, costPerItem: 1 << 20) { r in
-            for chunk in r { body(chunk, (count * chunk / chunks)..<(count * (chunk + 1) / chunks)) }
-        }
-    }
-
     /// y = conv(x, W) + b, as ``Convolution/forward(_:_:_:_:columns:)``.
     static func forward(_ conv: Convolution, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>?,
                         _ y: UnsafeMutablePointer<Float>) {
@@ -282,7 +274,7 @@ enum DirectConvolution {
         let count = g.outHeight * layout.pitch, outStride = tileStride(count)
         let taps = offsets(g, pitch: layout.pitch)
         let packed = pack(w, outChannels: o, channels: c, taps: taps.count, flipped: false)
-        forEachChunk(conv.chunkCount, of: conv.batch) { _, images in
+        Convolution.forEachChunk(conv.chunkCount, of: conv.batch, callsBLAS: false) { _, images in
             let padded = Tensor.zeros([c * layout.planeStride])
             let result = Tensor(uninitialized: [o * outStride])
             taps.withUnsafeBufferPointer { offsets in
@@ -318,7 +310,7 @@ enum DirectConvolution {
         let partial = dw == nil ? [] : (0..<chunks).map { _ in Tensor.zeros([o * tapCount * lanes]) }
         // Images per call of the weight-gradient kernel: enough for about 1024 floats of q.
         let perCall = dw == nil ? 1 : Swift.max(1, Swift.min(conv.batch / chunks, 1024 / gradientCount))
-        forEachChunk(chunks, of: conv.batch) { chunk, images in
+        Convolution.forEachChunk(chunks, of: conv.batch, callsBLAS: false) { chunk, images in
             let dyStride = sharesPadded || dw == nil ? dyLayout.planeStride : dyFlat.planeStride
             let paddedDy = dx == nil ? nil : Tensor.zeros([perCall * o * dyLayout.planeStride])
             let result = dx == nil ? nil : Tensor(uninitialized: [c * dxStride])

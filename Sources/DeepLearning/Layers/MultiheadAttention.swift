@@ -107,7 +107,7 @@ public final class MultiheadAttention: Module {
         }
         // Projections in the inputs' own layout [.., .., H, headDim], then a view [N, H, length, headDim] of each.
         let (q, k, v) = project(query, key, value)
-        let order = batchFirst ? [0, 2, 1, 3] : [1, 2, 0, 3]
+        let order = PackedHeads.order(batchFirst: batchFirst)
         func heads(_ t: Tensor) -> Tensor { t.permuted(order) }
         var attended: Tensor, weights: Tensor? = nil
         if needWeights {

@@ -143,11 +143,14 @@ func packedSelfAttention(_ qkv: Tensor, heads: Int, batchFirst: Bool, attentionM
 
 /// Views of packed attention projections as heads [N, H, L, E/H], for `packedSelfAttention`.
 enum PackedHeads {
+    /// The permutation from [N, L, H, d] (`batchFirst`) or [L, N, H, d] to the heads' [N, H, L, d].
+    static func order(batchFirst: Bool) -> [Int] { batchFirst ? [0, 2, 1, 3] : [1, 2, 0, 3] }
+
     /// The [N, H, L, d] view of the heads of x [N, L, H·d] (`batchFirst`) or [L, N, H·d]; no copy, not recorded.
     static func heads(_ x: Tensor, heads: Int, batchFirst: Bool) -> Tensor {
         withNoGrad {
             let t = x.reshaped(to: Array(x.shape.dropLast()) + [heads, x.shape.last! / heads])
-            return t.permuted(batchFirst ? [0, 2, 1, 3] : [1, 2, 0, 3])
+            return t.permuted(order(batchFirst: batchFirst))
         }
     }
 
@@ -158,7 +161,7 @@ enum PackedHeads {
             let d = qkv.shape.last! / (3 * heads)
             let parts = qkv.reshaped(to: Array(qkv.shape.dropLast()) + [3, heads, d])  // a view: qkv is contiguous
             func part(_ i: Int) -> Tensor {
-                parts.sliced(alongAxis: 2, i..<(i + 1)).squeezed(axis: 2).permuted(batchFirst ? [0, 2, 1, 3] : [1, 2, 0, 3])
+                parts.sliced(alongAxis: 2, i..<(i + 1)).squeezed(axis: 2).permuted(order(batchFirst: batchFirst))
             }
             return (part(0), part(1), part(2))
         }
