@@ -87,6 +87,36 @@ extension FixtureCase {
         }
     }
 
+    /// The stride-2 im2col and col2im (a zero-bordered plane, vector reads and adds) against the row-by-row
+    /// ones with edge tests: the same floats, bit for bit, for rows shorter than 8 outputs, of 8, and longer
+    /// with a partial vector; with and without padding, dilation and vertical stride.
+    @Test(arguments: [
+        (c: 3, h: 14, w: 14, kh: 4, kw: 4, sh: 2, ph: 1, pw: 1, dh: 1, dw: 1),   // DCGAN's 14×14 → 7×7
+        (c: 2, h: 28, w: 28, kh: 4, kw: 4, sh: 2, ph: 1, pw: 1, dh: 1, dw: 1),   // → 14×14
+        (c: 2, h: 9, w: 33, kh: 3, kw: 3, sh: 1, ph: 0, pw: 1, dh: 1, dw: 1),    // 17 outputs a row, stride 1 down
+        (c: 1, h: 11, w: 16, kh: 3, kw: 5, sh: 3, ph: 2, pw: 3, dh: 2, dw: 2),   // dilated, wide padding
+        (c: 4, h: 8, w: 8, kh: 1, kw: 1, sh: 2, ph: 0, pw: 0, dh: 1, dw: 1),     // ResNet's 1×1 shortcut
+        (c: 2, h: 5, w: 2, kh: 3, kw: 3, sh: 2, ph: 2, pw: 2, dh: 1, dw: 1),     // padding wider than the image
+    ])
+    func strideTwoRowsMatchTheGeneralRows(_ p: (c: Int, h: Int, w: Int, kh: Int, kw: Int, sh: Int, ph: Int, pw: Int, dh: Int, dw: Int)) {
+        let g = WindowGeometry(channels: p.c, height: p.h, width: p.w, kernelHeight: p.kh, kernelWidth: p.kw, strideH: p.sh, strideW: 2,
+                               padH: p.ph, padW: p.pw, dilationH: p.dh, dilationW: p.dw)
+        let x = Tensor.randn([p.c * p.h * p.w], seed: 21).scalars
+        let col = Tensor.randn([g.patchSize * g.outPlane], seed: 22).scalars
+        var fast = [Float](repeating: .nan, count: g.patchSize * g.outPlane), plain = fast
+        x.withUnsafeBufferPointer { x in
+            fast.withUnsafeMutableBufferPointer { Im2col.im2colStrideTwo(g, x.baseAddress!, $0.baseAddress!) }
+            plain.withUnsafeMutableBufferPointer { Im2col.im2colByRows(g, x.baseAddress!, $0.baseAddress!) }
+        }
+        #expect(fast.elementsEqual(plain) { $0.bitPattern == $1.bitPattern }, "im2col \(p)")
+        var fastX = [Float](repeating: 0, count: x.count), plainX = fastX
+        col.withUnsafeBufferPointer { col in
+            fastX.withUnsafeMutableBufferPointer { Im2col.col2imStrideTwo(g, col.baseAddress!, $0.baseAddress!) }
+            plainX.withUnsafeMutableBufferPointer { Im2col.col2imByRows(g, col.baseAddress!, $0.baseAddress!) }
+        }
+        #expect(fastX.elementsEqual(plainX) { $0.bitPattern == $1.bitPattern }, "col2im \(p)")
+    }
+
     @Test func layerFollowsPyTorch() {
         Tensor.manualSeed(0)
         let conv = Conv2d(3, 8, kernelSize: 3, padding: 1)
