@@ -10,7 +10,7 @@ public enum MNISTDCGAN: GenerativePracticeCase {
     /// 6.67, 6.93 after epochs 1–3, at 112–116 s of CPU time per epoch (scoring included); the previous defaults
     /// (D 64/128, batch 64, both rates 2e-4) scored 5.05, 6.10, 6.59 at about 200 s per epoch. The score levels off
     /// near 7 (batch 64 with these rates: 6.98 after epoch 5), short of the target. The default run at two threads:
-    /// 7.31 after epoch 10 (6.48 after epoch 1, 7.03 after 4), 736 s.
+    /// 7.31 after epoch 10 (6.48 after epoch 1, 7.03 after 4), 694 s.
     public static let info = CaseInfo(
         name: "mnist-dcgan",
         idea: "deep convolutional GAN: ConvTranspose2d generator, strided Conv2d discriminator, batch norm (Radford et al. 2015)",
