@@ -43,17 +43,15 @@ public enum MNISTGAN: GenerativePracticeCase {
 }
 
 extension MNISTGAN {
-    /// One round of the game on a batch of real images and noise z: a discriminator step on
-    /// BCE(D(x), 1) + BCE(D(G(z)), 0) (G(z) detached: this step does not train G), then a generator step on the
-    /// non-saturating BCE(D(G(z)), 1) = −log D(G(z)). Returns both losses and D's accuracy on the batch.
+    /// One round of the game on a batch of real images and noise z: a discriminator step (G(z) detached: this
+    /// step does not train G), then a generator step, on `loss`. Returns both losses and D's accuracy on the batch.
     static func adversarialStep(_ generator: any Layer, _ discriminator: any Layer, _ optimizerG: Optimizer, _ optimizerD: Optimizer,
-                                real: Tensor, noise z: Tensor) -> (lossD: Float, lossG: Float, accuracy: Float) {
-        let n = real.shape[0], ones = Tensor.ones([n, 1]), zeros = Tensor.zeros([n, 1])
+                                real: Tensor, noise z: Tensor, loss: AdversarialLoss = .nonSaturating) -> (lossD: Float, lossG: Float, accuracy: Float) {
         let fake = generator(z)
         let realLogits = discriminator(real), fakeLogits = discriminator(fake.detached())
-        let lossD = binaryCrossEntropyWithLogits(realLogits, ones) + binaryCrossEntropyWithLogits(fakeLogits, zeros)
+        let lossD = loss.discriminator(real: realLogits, fake: fakeLogits)
         optimizerD.zeroGrad(); lossD.backward(); optimizerD.step()
-        let lossG = binaryCrossEntropyWithLogits(discriminator(fake), ones)
+        let lossG = loss.generator(discriminator(fake))
         optimizerG.zeroGrad(); lossG.backward(); optimizerG.step()
         return (lossD.item, lossG.item, discriminatorAccuracy(real: realLogits, fake: fakeLogits))
     }
@@ -61,9 +59,11 @@ extension MNISTGAN {
     /// The adversarial training loop of both GAN cases: per batch one discriminator step and one generator step.
     /// G's Adam takes `options.learningRate`; D's takes `discriminatorLearningRateRatio` times it (below 1: the
     /// two time-scale update rule of Heusel et al. 2017, a discriminator that learns more slowly than the generator).
+    /// Both play on `loss`.
     static func trainAdversarially<C: GenerativePracticeCase>(_ kind: C.Type, generator: any Layer, discriminator: any Layer,
                                                              options: TrainOptions,
-                                                             discriminatorLearningRateRatio: Float = 1) throws -> String {
+                                                             discriminatorLearningRateRatio: Float = 1,
+                                                             loss: AdversarialLoss = .nonSaturating) throws -> String {
         let train = try MNIST(split: .train).prefix(options.limit)
         let loader = DataLoader(train, batchSize: options.batchSize, shuffle: true, seed: options.seed, dropLast: true) { $0 * 2 - 1 }
         let learningRateD = options.learningRate * discriminatorLearningRateRatio
@@ -72,14 +72,14 @@ extension MNISTGAN {
         let rates = discriminatorLearningRateRatio == 1 ? "lr \(options.learningRate)" : "lr G \(options.learningRate), D \(learningRateD)"
         let report = try Report(C.info, options, columns: ganColumns, plots: ganPlots, header: [
             "data: \(train.count) training images; G \(generator.parameterCount) parameters, D \(discriminator.parameterCount)",
-            "batch \(options.batchSize), Adam \(rates) β (0.5, 0.999), \(options.epochs) epochs, seed \(options.seed)"])
+            "\(loss) loss, batch \(options.batchSize), Adam \(rates) β (0.5, 0.999), \(options.epochs) epochs, seed \(options.seed)"])
         let monitor = try GANMonitor(report)
         var noise = RandomGenerator(seed: options.seed)
         var scores = monitor.testSetScores
         for epoch in 1...options.epochs {
             for (real, _) in report.batches(of: loader, epoch: epoch) {
                 let z = Tensor.randn([real.shape[0], C.latentSize], using: &noise)
-                let round = adversarialStep(generator, discriminator, optimizerG, optimizerD, real: real, noise: z)
+                let round = adversarialStep(generator, discriminator, optimizerG, optimizerD, real: real, noise: z, loss: loss)
                 try report.batch(loss: round.lossD, samples: real.shape[0], [("loss_g", round.lossG), ("d_accuracy", round.accuracy)])
             }
             scores = try monitor.endEpoch(C.self, generator)
@@ -89,5 +89,35 @@ extension MNISTGAN {
         try monitor.finish(C.self, generator)
         return report.finish(String(format: "inception score %.2f, Fréchet distance %.2f of %d samples", scores.inceptionScore,
                                     scores.frechetDistance, scores.count))
+    }
+}
+
+/// The objective of a GAN's two players, on D's logits.
+public enum AdversarialLoss: String, Sendable, CustomStringConvertible {
+    /// Goodfellow et al. 2014 with the non-saturating generator loss: D minimises BCE(D(x), 1) + BCE(D(G(z)), 0),
+    /// G minimises BCE(D(G(z)), 1) = −log σ(D(G(z))) (binary cross-entropy with logits).
+    case nonSaturating = "non-saturating"
+    /// The hinge loss (Lim & Ye 2017, "Geometric GAN"; with spectral normalisation in Miyato et al. 2018):
+    /// D minimises mean(max(0, 1 − D(x))) + mean(max(0, 1 + D(G(z)))), G minimises −mean(D(G(z))).
+    case hinge
+
+    public var description: String { rawValue }
+
+    /// D's loss on the logits of real and generated images [N, 1].
+    public func discriminator(real: Tensor, fake: Tensor) -> Tensor {
+        switch self {
+        case .nonSaturating:
+            return binaryCrossEntropyWithLogits(real, Tensor.ones(real.shape)) + binaryCrossEntropyWithLogits(fake, Tensor.zeros(fake.shape))
+        case .hinge:
+            return (1 - real).relu().mean() + (1 + fake).relu().mean()
+        }
+    }
+
+    /// G's loss on D's logits of generated images [N, 1].
+    public func generator(_ fake: Tensor) -> Tensor {
+        switch self {
+        case .nonSaturating: return binaryCrossEntropyWithLogits(fake, Tensor.ones(fake.shape))
+        case .hinge: return -fake.mean()
+        }
     }
 }

@@ -4,7 +4,7 @@
 /// `weight` [outChannels, inChannels / groups, kh, kw] and `bias` [outChannels], both initialised
 /// U(−1/√fanIn, 1/√fanIn) with fanIn = inChannels / groups · kh · kw, as PyTorch does (Kaiming-uniform with
 /// a = √5), drawn from `RandomGenerator.global`.
-public final class Conv2d: Module, Layer {
+public final class Conv2d: Module, WeightedLayer {
     /// W [outChannels, inChannels / groups, kh, kw].
     public let weight: Tensor
     /// b [outChannels], nil when made with `bias: false`.
@@ -47,7 +47,10 @@ public final class Conv2d: Module, Layer {
     }
 
     /// y = conv2d(x, W) + b: [N, inChannels, H, W] → [N, outChannels, OH, OW] (or without the batch axis).
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func callAsFunction(_ x: Tensor) -> Tensor { self(x, weight: weight) }
+
+    /// The layer with `weight` [outChannels, inChannels / groups, kH, kW] in place of its own (see ``WeightedLayer``).
+    public func callAsFunction(_ x: Tensor, weight: Tensor) -> Tensor {
         require(x.rank == 4 || x.rank == 3,
                      "Conv2d(\(inChannels), \(outChannels)): input of shape \(x.shape) must be [N, C, H, W] or [C, H, W]")
         let c = x.shape[x.rank - 3]

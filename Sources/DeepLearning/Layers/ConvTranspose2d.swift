@@ -8,7 +8,7 @@
 /// with fanIn = outChannels / groups · kh · kw (PyTorch computes the fan of this weight from its second
 /// axis), drawn from `RandomGenerator.global`. Stops with a message naming the layer when the channel counts
 /// are not divisible by `groups` or an output padding is not smaller than the stride or the dilation.
-public final class ConvTranspose2d: Module, Layer {
+public final class ConvTranspose2d: Module, WeightedLayer {
     /// W [inChannels, outChannels / groups, kh, kw].
     public let weight: Tensor
     /// b [outChannels], nil when made with `bias: false`.
@@ -59,7 +59,10 @@ public final class ConvTranspose2d: Module, Layer {
     }
 
     /// y = convTranspose2d(x, W) + b: [N, inChannels, H, W] → [N, outChannels, OH, OW] (or without the batch axis).
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func callAsFunction(_ x: Tensor) -> Tensor { self(x, weight: weight) }
+
+    /// The layer with `weight` [inChannels, outChannels / groups, kH, kW] in place of its own (see ``WeightedLayer``).
+    public func callAsFunction(_ x: Tensor, weight: Tensor) -> Tensor {
         let name = "ConvTranspose2d(\(inChannels), \(outChannels))"
         require(x.rank == 4 || x.rank == 3, "\(name): input of shape \(x.shape) must be [N, C, H, W] or [C, H, W]")
         let c = x.shape[x.rank - 3]

@@ -2,7 +2,7 @@
 ///
 /// Shapes: x [..., inFeatures] → y [..., outFeatures]. Parameters `weight` [outFeatures, inFeatures] and
 /// `bias` [outFeatures], both initialised U(−1/√in, 1/√in) as PyTorch does (Kaiming-uniform with a = √5).
-public final class Linear: Module, Layer {
+public final class Linear: Module, WeightedLayer {
     /// W [outFeatures, inFeatures] (PyTorch's `weight`).
     public let weight: Tensor
     /// b [outFeatures] (PyTorch's `bias`); nil when built with `bias: false`.
@@ -22,7 +22,10 @@ public final class Linear: Module, Layer {
 
     /// x·Wᵀ + b: x [..., inFeatures] → [..., outFeatures]; an input whose last dimension is not
     /// `inFeatures` is a programmer error.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func callAsFunction(_ x: Tensor) -> Tensor { self(x, weight: weight) }
+
+    /// The layer with `weight` [outFeatures, inFeatures] in place of its own (see ``WeightedLayer``).
+    public func callAsFunction(_ x: Tensor, weight: Tensor) -> Tensor {
         require(x.shape.last == inFeatures, "Linear(\(inFeatures), \(outFeatures)): input of shape \(x.shape) has \(x.shape.last ?? 0) features, expected \(inFeatures)")
         return recorded(linear(x, weight: weight, bias: bias))
     }
