@@ -96,13 +96,14 @@ public enum CharTransformer: PracticeCase {
                                 plots: [.init("loss.png", "nats per character", ["train_loss", "validation_loss"])],
                                 header: ["data: vocabulary \(text.vocabulary.count), \(train.count) training characters",
                                          "model: \(model.parameterCount) parameters (\(options.layers) layers, dModel \(options.hiddenSize), context \(t)); \(options.optimizer) lr \(options.learningRate), warm-up \(warmup) steps then cosine, batch \(b), clip 1, \(options.epochs) epochs"])
-        var generator = RandomGenerator(seed: options.seed)
+        let windows = TrackedGenerator(seed: options.seed)  // where the random windows start
+        try report.track(model, optimizer, generators: ["windows": windows])  // saved each epoch; restored by --resume
         var validationLoss = Float.nan
-        for epoch in 1...options.epochs {
+        for epoch in report.firstEpoch...options.epochs {
             model.train()
             for _ in report.batches(of: 0..<steps, count: steps, epoch: epoch) {
                 optimizer.learningRate = schedule(report.step)
-                let (x, y) = randomWindows(train, count: b, length: t, using: &generator)
+                let (x, y) = randomWindows(train, count: b, length: t, using: &windows.generator)
                 let loss = crossEntropy(model(x).reshaped(to: [-1, text.vocabulary.count]), y)
                 optimizer.zeroGrad()
                 loss.backward()

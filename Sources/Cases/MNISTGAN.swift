@@ -73,12 +73,15 @@ extension MNISTGAN {
         let report = try Report(C.info, options, columns: ganColumns, plots: ganPlots, header: [
             "data: \(train.count) training images; G \(generator.parameterCount) parameters, D \(discriminator.parameterCount)",
             "\(loss) loss, batch \(options.batchSize), Adam \(rates) β (0.5, 0.999), \(options.epochs) epochs, seed \(options.seed)"])
-        let monitor = try GANMonitor(report)
-        var noise = RandomGenerator(seed: options.seed)
+        // The monitor before `track`: its classifier's initialisation draws from the global generator.
+        let monitor = try GANMonitor(report, scoredSamples: options.scoredSamples ?? 10_000)
+        let noise = TrackedGenerator(seed: options.seed)
+        try report.track([("generator.", generator, optimizerG), ("discriminator.", discriminator, optimizerD)],
+                         loader: loader, generators: ["noise": noise])  // saved each epoch; restored by --resume
         var scores = monitor.testSetScores
-        for epoch in 1...options.epochs {
+        for epoch in report.firstEpoch...options.epochs {
             for (real, _) in report.batches(of: loader, epoch: epoch) {
-                let z = Tensor.randn([real.shape[0], C.latentSize], using: &noise)
+                let z = Tensor.randn([real.shape[0], C.latentSize], using: &noise.generator)
                 let round = adversarialStep(generator, discriminator, optimizerG, optimizerD, real: real, noise: z, loss: loss)
                 try report.batch(loss: round.lossD, samples: real.shape[0], [("loss_g", round.lossG), ("d_accuracy", round.accuracy)])
             }

@@ -9,8 +9,10 @@ import Testing
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("dl-resume-\(UUID().uuidString)").path
 
     /// Trains `train` three ways from the same start: without a stop, stopped after epoch `stop`, and resumed
-    /// from `latest`; compares the final model and the metrics (all but the seconds).
-    func expectResumeMatches(_ name: String, _ options: TrainOptions, stop: Int, _ train: (TrainOptions) throws -> String) throws {
+    /// from `latest`; compares the final models (the checkpoint `files` of the run directory) and the metrics
+    /// (all but the seconds).
+    func expectResumeMatches(_ name: String, _ options: TrainOptions, stop: Int, files: [String] = ["model.safetensors"],
+                             _ train: (TrainOptions) throws -> String) throws {
         var o = options
         o.outputDirectory = out
         o.quiet = true
@@ -24,10 +26,12 @@ import Testing
         resumed.resumeFrom = Report.latestRun(of: name, in: out)
         Tensor.manualSeed(99)  // the generator's state must come from the checkpoint, not from here
         _ = try train(resumed)  // run 3: continues run 2
-        let whole = try SafeTensors.read(from: out + "/\(name)/1/model.safetensors").dictionary
-        let continued = try SafeTensors.read(from: out + "/\(name)/3/model.safetensors").dictionary
-        #expect(whole.keys.sorted() == continued.keys.sorted())
-        for (key, t) in whole { #expect(t.scalars == continued[key]?.scalars, "\(name): \(key) differs after resuming") }
+        for file in files {
+            let whole = try SafeTensors.read(from: out + "/\(name)/1/" + file).dictionary
+            let continued = try SafeTensors.read(from: out + "/\(name)/3/" + file).dictionary
+            #expect(whole.keys.sorted() == continued.keys.sorted())
+            for (key, t) in whole { #expect(t.scalars == continued[key]?.scalars, "\(name): \(file) \(key) differs after resuming") }
+        }
         func metrics(_ run: Int) throws -> [String] {
             try String(contentsOfFile: out + "/\(name)/\(run)/metrics.csv", encoding: .utf8).split(separator: "\n")
                 .map { $0.split(separator: ",").dropLast().joined(separator: ",") }  // without the seconds
@@ -48,6 +52,28 @@ import Testing
         var options = CharRecurrent.info(.rnn).defaults
         (options.epochs, options.limit, options.hiddenSize, options.sequenceLength, options.batchSize) = (2, 2000, 8, 10, 8)
         try expectResumeMatches("char-rnn", options, stop: 1) { try CharRecurrent.train(.rnn, $0) }
+    }
+
+    /// mnist-gan: two models and two Adams, a shuffled loader, dropout in D and the loop's own noise generator.
+    @Test func ganResumesBitIdentically() throws {
+        var options = MNISTGAN.info.defaults
+        (options.epochs, options.limit, options.batchSize, options.scoredSamples) = (2, 256, 32, 100)
+        try expectResumeMatches("mnist-gan", options, stop: 1, files: ["generator.safetensors", "discriminator.safetensors"], MNISTGAN.train)
+    }
+
+    /// mnist-dcgan: the same loop with batch norm (running statistics) in both models.
+    @Test func dcganResumesBitIdentically() throws {
+        var options = MNISTDCGAN.info.defaults
+        (options.epochs, options.limit, options.batchSize, options.scoredSamples) = (2, 256, 32, 100)
+        try expectResumeMatches("mnist-dcgan", options, stop: 1, files: ["generator.safetensors", "discriminator.safetensors"], MNISTDCGAN.train)
+    }
+
+    /// char-transformer: AdamW, clipping, a warm-up and cosine schedule over the whole run, and the generator of
+    /// its random windows.
+    @Test func charTransformerResumesBitIdentically() throws {
+        var o = CharTransformer.defaults
+        (o.epochs, o.batchSize, o.sequenceLength, o.hiddenSize, o.layers, o.limit, o.dropout) = (2, 4, 16, 32, 1, 3000, 0.1)
+        try expectResumeMatches("char-transformer", o, stop: 1, CharTransformer.train)
     }
 
     @Test func resumingRefusesAFinishedRunAndAnotherCase() throws {

@@ -67,16 +67,17 @@ public final class GANMonitor {
     public let reference: FeatureStatistics
     /// The test set's own scores (IS near 10, distance 0): the best a generator could reach.
     public let testSetScores: SampleScores
-    /// Samples scored at the end of each epoch.
+    /// Samples scored at the end of each epoch, and test images in the reference.
     public let scoredSamples: Int
 
-    /// Creates `samples/` in the report's run directory and computes the test set's statistics.
+    /// Creates `samples/` in the report's run directory and computes the statistics of the first
+    /// `scoredSamples` test images (at most 10,000).
     public init(_ report: Report, scoredSamples: Int = 10_000) throws {
         self.report = report
         self.scoredSamples = scoredSamples
         fixedSeed = report.options.seed &+ 1_000
         scorer = try MNISTSampleScorer()
-        (reference, testSetScores) = try scorer.testSetStatistics()
+        (reference, testSetScores) = try scorer.testSetStatistics(count: scoredSamples)
         try FileManager.default.createDirectory(atPath: report.path("samples"), withIntermediateDirectories: true)
         report.say("sample scores of the MNIST test set itself: \(testSetScores)")
     }

@@ -11,10 +11,13 @@ import Foundation
 /// them (so a run killed at any moment leaves a consistent directory). With `quiet` it prints only the
 /// summary line.
 ///
-/// With ``track(_:_:loader:)`` each epoch's end also writes `checkpoint.safetensors` (model, optimizer state,
-/// and in its metadata the step, the epoch, the data order's position, the random generator and the metrics
-/// so far), and `deep train <case> --resume runs/<case>/latest` restores all of it: the loop starts at
-/// ``firstEpoch`` and ends bit-identical to a run that was never interrupted.
+/// With ``track(_:_:loader:generators:)`` (one model and its optimizer) or ``track(_:loader:generators:)``
+/// (several, e.g. a GAN's generator and discriminator) each epoch's end also writes `checkpoint.safetensors`
+/// (the models, their optimizers' state, and in its metadata the step, the epoch, the data order's position,
+/// the global random generator and the loop's own ``TrackedGenerator``s, and the metrics so far), and
+/// `deep train <case> --resume runs/<case>/latest` restores all of it: the loop starts at ``firstEpoch`` and
+/// ends bit-identical to a run that was never interrupted. A case that tracks nothing writes no such file and
+/// cannot be resumed.
 ///
 /// ```swift
 /// let report = try Report(about, options, columns: ["epoch", "train_loss", "test_loss"],
@@ -55,8 +58,8 @@ public final class Report {
     var sums: [(String, Double)] = []
     var samples = 0
     var lastFiniteLoss = Float.nan
-    /// What ``track(_:_:loader:)`` registered, saved in `checkpoint.safetensors` at each epoch's end.
-    var tracked: (model: Module, optimizer: Optimizer, loader: DataLoader?)?
+    /// What ``track(_:loader:generators:)`` registered, saved in `checkpoint.safetensors` at each epoch's end.
+    var tracked: (parts: [TrackedPart], loader: DataLoader?, generators: [String: TrackedGenerator])?
     /// The first epoch of the training loop: 1, or the one after the checkpoint a resumed run starts from.
     public internal(set) var firstEpoch = 1
     /// The checkpoint of the run being resumed (`--resume`), read before this run's directory took `latest`.

@@ -23,6 +23,9 @@ public struct TrainOptions: Sendable {
     /// Stops the run (with an error) after this epoch's checkpoint, as if it had been interrupted: for the
     /// tests of `--resume`.
     var stopAfterEpoch: Int?
+    /// GAN cases: the samples scored at each epoch's end and the test images of their reference (nil: 10,000,
+    /// as `deep eval`); fewer keep the tests of the training loop quick.
+    var scoredSamples: Int?
     /// Sequence models: the truncated-BPTT window (or context length), in tokens.
     public var sequenceLength = 100
     /// Sequence models: hidden (model) width.
