@@ -69,11 +69,10 @@ public final class SpectralNorm<Wrapped: WeightedLayer>: Module, Layer {
         let (rows, columns) = (m.shape[0], m.shape[1])
         if isTraining && nPowerIterations > 0 {
             withNoGrad {
-                let plain = m.detached()
                 var u = weightU, v = weightV
                 for _ in 0..<nPowerIterations {
-                    v = Self.normalized(plain.transposed().matmul(u.reshaped(to: [rows, 1])).reshaped(to: [columns]), eps: eps)
-                    u = Self.normalized(plain.matmul(v.reshaped(to: [columns, 1])).reshaped(to: [rows]), eps: eps)
+                    v = Self.normalized(m.transposed().matmul(u.reshaped(to: [rows, 1])).reshaped(to: [columns]), eps: eps)
+                    u = Self.normalized(m.matmul(v.reshaped(to: [columns, 1])).reshaped(to: [rows]), eps: eps)
                 }
                 weightU.assign(u)
                 weightV.assign(v)
