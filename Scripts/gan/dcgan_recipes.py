@@ -17,6 +17,7 @@ p.add_argument('--loss', default='bce'); p.add_argument('--sn', action='store_tr
 p.add_argument('--dw', type=int, default=32); p.add_argument('--gw', type=int, default=128)
 p.add_argument('--ema', type=float, default=0); p.add_argument('--cat', type=int, default=0); p.add_argument('--infow', type=float, default=1.0)
 p.add_argument('--d3', action='store_true'); p.add_argument('--ddrop', type=float, default=0); p.add_argument('--dfc', type=int, default=0); p.add_argument('--dsteps', type=int, default=1)
+p.add_argument('--decay', action='store_true'); p.add_argument('--topk', type=float, default=0)
 a = p.parse_args()
 torch.set_num_threads(1); torch.manual_seed(0)
 def load(f):
@@ -79,10 +80,14 @@ def score(model):
     model.train()
     py=pr.mean(0); Hy=-(py*py.log()).sum(); Hyx=-(pr*pr.clamp_min(1e-12).log()).sum(1).mean()
     return float(torch.exp(Hy-Hyx)), float(Hy), float(Hyx)
-t0=time.time(); n=X.shape[0]
+t0=time.time(); n=X.shape[0]; steps=a.epochs*(n//a.batch); step=0
 for ep in range(1,a.epochs+1):
     perm=torch.randperm(n)
     for i in range(0,n-a.batch+1,a.batch):
+        if a.decay:  # linear decay of both rates to 0 over the run
+            for o,lr0 in ((oG,a.lrg),(oD,a.lrd)):
+                for grp in o.param_groups: grp['lr']=lr0*(1-step/steps)
+        step+=1
         real=X[perm[i:i+a.batch]]; b=real.shape[0]
         z,c=noise(b); fake=g(z)
         for _ in range(a.dsteps):
@@ -91,6 +96,8 @@ for ep in range(1,a.epochs+1):
             else: lD=F.binary_cross_entropy_with_logits(lr_,torch.ones_like(lr_))+F.binary_cross_entropy_with_logits(lf,torch.zeros_like(lf))
             oD.zero_grad(); lD.backward(); oD.step()
         out,q=d(fake)
+        if a.topk:  # Sinha et al. 2020: G learns from the k samples D rates highest, k from the batch down to topk of it
+            k=max(int(b*max(a.topk, 0.99**(ep-1))),1); out=out.topk(k,0).values
         lG = -out.mean() if a.loss=='hinge' else F.binary_cross_entropy_with_logits(out,torch.ones_like(out))
         if a.cat: lG = lG + a.infow*F.cross_entropy(q,c)
         oG.zero_grad(); lG.backward(); oG.step()

@@ -43,15 +43,24 @@ public enum MNISTGAN: GenerativePracticeCase {
 }
 
 extension MNISTGAN {
-    /// One round of the game on a batch of real images and noise z: a discriminator step (G(z) detached: this
-    /// step does not train G), then a generator step, on `loss`. Returns both losses and D's accuracy on the batch.
+    /// One round of the game on a batch of real images and latent vectors z: a discriminator step (G(z) detached:
+    /// this step does not train G), then a generator step, on `loss`. With InfoGAN's `code` (the categories z was
+    /// made from) and a ``CodeGuessingDiscriminator``, G's loss adds `informationWeight` × the cross-entropy of Q's
+    /// guess at the code (λ of Chen et al. 2016). Returns both losses and D's accuracy on the batch.
     static func adversarialStep(_ generator: any Layer, _ discriminator: any Layer, _ optimizerG: Optimizer, _ optimizerD: Optimizer,
-                                real: Tensor, noise z: Tensor, loss: AdversarialLoss = .nonSaturating) -> (lossD: Float, lossG: Float, accuracy: Float) {
+                                real: Tensor, noise z: Tensor, code: Tensor? = nil, informationWeight: Float = 1,
+                                loss: AdversarialLoss = .nonSaturating) -> (lossD: Float, lossG: Float, accuracy: Float) {
         let fake = generator(z)
         let realLogits = discriminator(real), fakeLogits = discriminator(fake.detached())
         let lossD = loss.discriminator(real: realLogits, fake: fakeLogits)
         optimizerD.zeroGrad(); lossD.backward(); optimizerD.step()
-        let lossG = loss.generator(discriminator(fake))
+        let lossG: Tensor
+        if let code, let guesser = discriminator as? CodeGuessingDiscriminator {
+            let (logits, codeLogits) = guesser.logitsAndCodeLogits(fake)
+            lossG = loss.generator(logits) + crossEntropy(codeLogits, code) * informationWeight
+        } else {
+            lossG = loss.generator(discriminator(fake))
+        }
         optimizerG.zeroGrad(); lossG.backward(); optimizerG.step()
         return (lossD.item, lossG.item, discriminatorAccuracy(real: realLogits, fake: fakeLogits))
     }
@@ -59,37 +68,58 @@ extension MNISTGAN {
     /// The adversarial training loop of both GAN cases: per batch one discriminator step and one generator step.
     /// G's Adam takes `options.learningRate`; D's takes `discriminatorLearningRateRatio` times it (below 1: the
     /// two time-scale update rule of Heusel et al. 2017, a discriminator that learns more slowly than the generator).
-    /// Both play on `loss`.
+    /// Both play on `loss`. A case with a categorical code (``GenerativePracticeCase/codeCategories``) needs a
+    /// ``CodeGuessingDiscriminator``: its Q head trains with G on `informationWeight` × the code's cross-entropy.
+    /// With `averageDecay`, the images scored, shown and saved (`generator.safetensors`) come from an exponential
+    /// moving average of G's weights (``AveragedModel``), its batch-norm statistics recomputed from 2,000 fresh
+    /// samples at each epoch's end (``updateBatchNorm(_:inputs:)``).
     static func trainAdversarially<C: GenerativePracticeCase>(_ kind: C.Type, generator: any Layer, discriminator: any Layer,
                                                              options: TrainOptions,
                                                              discriminatorLearningRateRatio: Float = 1,
-                                                             loss: AdversarialLoss = .nonSaturating) throws -> String {
+                                                             loss: AdversarialLoss = .nonSaturating,
+                                                             informationWeight: Float = 1,
+                                                             averageDecay: Float? = nil) throws -> String {
         let train = try MNIST(split: .train).prefix(options.limit)
         let loader = DataLoader(train, batchSize: options.batchSize, shuffle: true, seed: options.seed, dropLast: true) { $0 * 2 - 1 }
+        let guesser = discriminator as? CodeGuessingDiscriminator
+        require(C.codeCategories == 0 || guesser != nil,
+                "\(C.info.name): a latent code of \(C.codeCategories) categories needs a discriminator with a code head (CodeGuessingDiscriminator)")
         let learningRateD = options.learningRate * discriminatorLearningRateRatio
-        let optimizerD = Adam(discriminator.parameters(), lr: learningRateD, betas: (0.5, 0.999))
-        let optimizerG = Adam(generator.parameters(), lr: options.learningRate, betas: (0.5, 0.999))
+        let optimizerD = Adam(guesser?.adversarialParameters ?? discriminator.parameters(), lr: learningRateD, betas: (0.5, 0.999))
+        let optimizerG = Adam(generator.parameters() + (guesser?.codeHeadParameters ?? []), lr: options.learningRate, betas: (0.5, 0.999))
+        let average = averageDecay.map { AveragedModel(generator, copy: C.makeGenerator(), decay: $0) }
         let rates = discriminatorLearningRateRatio == 1 ? "lr \(options.learningRate)" : "lr G \(options.learningRate), D \(learningRateD)"
+        let extras = (C.codeCategories > 0 ? ["InfoGAN code of \(C.codeCategories) categories, λ \(informationWeight)"] : [])
+            + (averageDecay.map { ["samples from the EMA of G's weights (decay \($0))"] } ?? [])
         let report = try Report(C.info, options, columns: ganColumns, plots: ganPlots, header: [
             "data: \(train.count) training images; G \(generator.parameterCount) parameters, D \(discriminator.parameterCount)",
-            "\(loss) loss, batch \(options.batchSize), Adam \(rates) β (0.5, 0.999), \(options.epochs) epochs, seed \(options.seed)"])
+            "\(loss) loss, batch \(options.batchSize), Adam \(rates) β (0.5, 0.999), \(options.epochs) epochs, seed \(options.seed)"]
+            + (extras.isEmpty ? [] : [extras.joined(separator: "; ")]))
         // The monitor before `track`: its classifier's initialisation draws from the global generator.
         let monitor = try GANMonitor(report, scoredSamples: options.scoredSamples ?? 10_000)
         let noise = TrackedGenerator(seed: options.seed)
-        try report.track([("generator.", generator, optimizerG), ("discriminator.", discriminator, optimizerD)],
+        try report.track([("generator.", generator, optimizerG), ("discriminator.", discriminator, optimizerD)]
+                            + (average.map { [("generator_average.", $0, nil)] } ?? []),
                          loader: loader, generators: ["noise": noise])  // saved each epoch; restored by --resume
         var scores = monitor.testSetScores
         for epoch in report.firstEpoch...options.epochs {
             for (real, _) in report.batches(of: loader, epoch: epoch) {
-                let z = Tensor.randn([real.shape[0], C.latentSize], using: &noise.generator)
-                let round = adversarialStep(generator, discriminator, optimizerG, optimizerD, real: real, noise: z, loss: loss)
+                let (z, code) = C.latent(real.shape[0], using: &noise.generator)
+                let round = adversarialStep(generator, discriminator, optimizerG, optimizerD, real: real, noise: z, code: code,
+                                            informationWeight: informationWeight, loss: loss)
+                average?.updateParameters(generator)
                 try report.batch(loss: round.lossD, samples: real.shape[0], [("loss_g", round.lossG), ("d_accuracy", round.accuracy)])
             }
-            scores = try monitor.endEpoch(C.self, generator)
+            if let average {
+                let seed = options.seed &+ 2_000 &+ UInt64(epoch)
+                updateBatchNorm(average, inputs: (0..<4).lazy.map { C.noise(500, seed: seed &+ UInt64($0) &* 7_919) })
+            }
+            let sampled: any Layer = average ?? generator
+            scores = try monitor.endEpoch(C.self, sampled)
             try report.endEpoch(["inception_score": scores.inceptionScore, "frechet_distance": scores.frechetDistance],
-                                saving: [(generator, "generator.safetensors"), (discriminator, "discriminator.safetensors")])
+                                saving: [(average?.module ?? generator, "generator.safetensors"), (discriminator, "discriminator.safetensors")])
         }
-        try monitor.finish(C.self, generator)
+        try monitor.finish(C.self, average ?? generator)
         return report.finish(String(format: "inception score %.2f, Fréchet distance %.2f of %d samples", scores.inceptionScore,
                                     scores.frechetDistance, scores.count))
     }

@@ -8,11 +8,50 @@ public protocol GenerativePracticeCase: PracticeCase {
     static var latentSize: Int { get }
     /// A freshly initialised generator: z [N, latentSize] → images [N, 1, 28, 28] in [−1, 1] (tanh).
     static func makeGenerator() -> any Layer
+    /// Categories K of InfoGAN's categorical latent code (Chen et al. 2016): the first K entries of z are a
+    /// one-hot code c, uniform over the K categories, and the rest N(0, 1) noise; 0 (the default) for noise only.
+    static var codeCategories: Int { get }
 }
 
 extension GenerativePracticeCase {
-    /// Noise z ~ N(0, 1) [count, latentSize] from `seed`.
-    public static func noise(_ count: Int, seed: UInt64) -> Tensor { Tensor.randn([count, latentSize], seed: seed) }
+    public static var codeCategories: Int { 0 }
+
+    /// Latent vectors z [count, latentSize] drawn from `generator`, and their codes [count] (category indices as
+    /// Floats; nil when the case has no code): z = [one-hot(c), ε] with c uniform over ``codeCategories`` and
+    /// ε ~ N(0, 1), or z ~ N(0, 1) without a code.
+    public static func latent(_ count: Int, using generator: inout RandomGenerator) -> (z: Tensor, code: Tensor?) {
+        let k = codeCategories
+        guard k > 0 else { return (Tensor.randn([count, latentSize], using: &generator), nil) }
+        let codes = (0..<count).map { _ in generator.nextInt(below: k) }
+        return (Tensor.concatenated([oneHot(codes, k), Tensor.randn([count, latentSize - k], using: &generator)], alongAxis: 1),
+                Tensor(codes.map(Float.init)))
+    }
+
+    /// Rows of K entries, 1 at each code and 0 elsewhere: [codes.count, k].
+    static func oneHot(_ codes: [Int], _ k: Int) -> Tensor {
+        var scalars = [Float](repeating: 0, count: codes.count * k)
+        for (row, c) in codes.enumerated() { scalars[row * k + c] = 1 }
+        return Tensor(scalars, shape: [codes.count, k])
+    }
+
+    /// Latent vectors z [count, latentSize] from `seed` (``latent(_:using:)``; N(0, 1) noise without a code).
+    public static func noise(_ count: Int, seed: UInt64) -> Tensor {
+        guard codeCategories > 0 else { return Tensor.randn([count, latentSize], seed: seed) }
+        var generator = RandomGenerator(seed: seed)
+        return latent(count, using: &generator).z
+    }
+
+    /// Writes InfoGAN's picture of the code (`codeCategories` > 0): row c shows category c with the same
+    /// `columns` noise vectors ε (from `seed`) across the rows, so a code that learned the digit classes shows
+    /// one digit per row in the styles of the columns.
+    public static func writeCodeGrid(_ generator: any Layer, seed: UInt64, columns: Int = 10, toPath path: String) throws {
+        let k = codeCategories
+        let noise = Tensor.randn([columns, latentSize - k], seed: seed)
+        let z = Tensor.concatenated((0..<k).map { c in
+            Tensor.concatenated([oneHot(Array(repeating: c, count: columns), k), noise], alongAxis: 1)
+        }, alongAxis: 0)
+        try PNG.writeGrid(generate(generator, z), range: -1...1, cols: columns, toPath: path)
+    }
 
     /// The generator's images for noise z, in eval mode and without a tape: [N, 1, 28, 28] in [−1, 1].
     public static func generate(_ generator: any Layer, _ z: Tensor) -> Tensor {
@@ -47,6 +86,21 @@ extension GenerativePracticeCase {
         }, alongAxis: 0)
         return scorer.scores((images + 1) * 0.5, reference: reference)
     }
+}
+
+/// A discriminator with InfoGAN's auxiliary head Q (Chen et al. 2016, "InfoGAN: Interpretable Representation
+/// Learning by Information Maximizing Generative Adversarial Nets"): from the features D computes for its logit,
+/// Q guesses the categorical code c a generated image was made from. G and Q minimise the cross-entropy of the
+/// guess (a lower bound on the mutual information I(c; G(z, c)), up to the code's entropy), so G makes the code's
+/// categories tell apart — on MNIST, one digit class each.
+public protocol CodeGuessingDiscriminator: Layer {
+    /// D's logits [N, 1] and Q's logits over the code's categories [N, K] for images x, from one pass through the
+    /// shared layers.
+    func logitsAndCodeLogits(_ x: Tensor) -> (logits: Tensor, codeLogits: Tensor)
+    /// The parameters D trains on the adversarial loss (all but Q's).
+    var adversarialParameters: [Tensor] { get }
+    /// Q's own parameters, trained with G on the information term.
+    var codeHeadParameters: [Tensor] { get }
 }
 
 /// The fraction of a discriminator's calls that are right: real logits above 0 and fake ones below. Near 1
@@ -88,9 +142,11 @@ public final class GANMonitor {
         return C.score(generator, scorer: scorer, reference: reference, count: scoredSamples, seed: fixedSeed &+ UInt64(report.epoch))
     }
 
-    /// Writes the latent interpolation strip between the noise of two seeds.
+    /// Writes the latent interpolation strip between the noise of two seeds, and for a case with a categorical
+    /// code the grid of its categories (`codes.png`).
     public func finish<C: GenerativePracticeCase>(_ kind: C.Type, _ generator: any Layer) throws {
         try C.writeInterpolation(generator, from: fixedSeed, to: fixedSeed &+ 1, toPath: report.path("interpolation.png"))
+        if C.codeCategories > 0 { try C.writeCodeGrid(generator, seed: fixedSeed, toPath: report.path("codes.png")) }
     }
 }
 

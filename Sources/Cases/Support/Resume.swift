@@ -53,10 +53,11 @@ public final class TrackedGenerator {
 }
 
 extension Report {
-    /// One model of a run and the optimizer that trains it: saved in `checkpoint.safetensors` under the keys
+    /// One model of a run and the optimizer that trains it (nil for a model no optimizer steps, such as an
+    /// ``AveragedModel``): saved in `checkpoint.safetensors` under the keys
     /// `<prefix>model.<parameter>` and `<prefix>optimizer.<state>` — `prefix` "" for a run of one model, e.g.
     /// "generator." and "discriminator." for a GAN.
-    public typealias TrackedPart = (prefix: String, module: Module, optimizer: Optimizer)
+    public typealias TrackedPart = (prefix: String, module: Module, optimizer: Optimizer?)
 
     /// Registers the training state of the case's loop: at each ``endEpoch(_:saving:)`` every part's module and
     /// optimizer state, the loader's position, the global random generator and the loop's own `generators`
@@ -82,7 +83,7 @@ extension Report {
         do {
             for (prefix, module, optimizer) in parts {
                 try module.loadState(part(prefix + "model."))
-                try optimizer.loadStateDict(part(prefix + "optimizer."))
+                try optimizer?.loadStateDict(part(prefix + "optimizer."))
             }
         } catch {
             throw CaseError("--resume \(from): the checkpoint does not fit this run's models and optimizers: \(error)")
@@ -116,7 +117,7 @@ extension Report {
                                 rows: rows, columns: columns, seconds: elapsed, settings: options.settingsLine)
         let tensors = parts.flatMap { prefix, module, optimizer in
             module.namedState().map { (prefix + "model." + $0.0, $0.1) }
-                + optimizer.stateDict().sorted { $0.key < $1.key }.map { (prefix + "optimizer." + $0.key, $0.value) }
+                + (optimizer?.stateDict() ?? [:]).sorted { $0.key < $1.key }.map { (prefix + "optimizer." + $0.key, $0.value) }
         }
         let json = String(decoding: try ResumeState.encoder.encode(state), as: UTF8.self)
         try SafeTensors.write(tensors, metadata: ["format": "pt", "resume": json], to: path("checkpoint.safetensors"))

@@ -24,8 +24,9 @@ public class BatchNorm: Module {
     public let numFeatures: Int
     /// ε added to the variance before the square root.
     public let eps: Float
-    /// Weight of each new batch in the running estimates; nil for their cumulative average.
-    public let momentum: Float?
+    /// Weight of each new batch in the running estimates; nil for their cumulative average (settable, as
+    /// PyTorch's attribute: ``updateBatchNorm(_:inputs:)`` sets it to nil while it recomputes the estimates).
+    public var momentum: Float?
     /// Whether the layer has the learnable γ and β.
     public let affine: Bool
     /// Whether the layer keeps running estimates (else it always normalizes with the batch's statistics).
@@ -44,6 +45,13 @@ public class BatchNorm: Module {
         runningVar = trackRunningStats ? Tensor.ones([numFeatures]) : nil
         numBatchesTracked = trackRunningStats ? Tensor(0) : nil
         super.init()
+    }
+
+    /// Running mean 0, running variance 1 and no batches tracked, as PyTorch's `reset_running_stats()`.
+    public func resetRunningStats() {
+        runningMean?.assign(Tensor.zeros([numFeatures]))
+        runningVar?.assign(Tensor.ones([numFeatures]))
+        numBatchesTracked?.assign(Tensor(0))
     }
 
     /// The layer's name in messages, e.g. `BatchNorm2d(16)`.
