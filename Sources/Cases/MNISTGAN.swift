@@ -72,7 +72,7 @@ extension MNISTGAN {
     /// ``CodeGuessingDiscriminator``: its Q head trains with G on `informationWeight` × the code's cross-entropy.
     /// With `averageDecay`, the images scored, shown and saved (`generator.safetensors`) come from an exponential
     /// moving average of G's weights (``AveragedModel``), its batch-norm statistics recomputed from 2,000 fresh
-    /// samples at each epoch's end (``updateBatchNorm(_:inputs:)``).
+    /// samples (as many as are scored, when fewer) at each epoch's end (``updateBatchNorm(_:inputs:)``).
     static func trainAdversarially<C: GenerativePracticeCase>(_ kind: C.Type, generator: any Layer, discriminator: any Layer,
                                                              options: TrainOptions,
                                                              discriminatorLearningRateRatio: Float = 1,
@@ -112,7 +112,8 @@ extension MNISTGAN {
             }
             if let average {
                 let seed = options.seed &+ 2_000 &+ UInt64(epoch)
-                updateBatchNorm(average, inputs: (0..<4).lazy.map { C.noise(500, seed: seed &+ UInt64($0) &* 7_919) })
+                let batch = Swift.min(500, monitor.scoredSamples), batches = (Swift.min(2_000, monitor.scoredSamples) + 499) / 500
+                updateBatchNorm(average, inputs: (0..<batches).lazy.map { C.noise(batch, seed: seed &+ UInt64($0) &* 7_919) })
             }
             let sampled: any Layer = average ?? generator
             scores = try monitor.endEpoch(C.self, sampled)

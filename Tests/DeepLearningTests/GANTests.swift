@@ -3,9 +3,9 @@ import Testing
 @testable import Cases
 @testable import DeepLearning
 
-/// The GAN cases' pieces: the adversarial step plays the game (D's accuracy leaves ½ and comes back), the
-/// models have the shapes and DCGAN's initialisation, and the sample grid and interpolation strip are
-/// written.
+/// The GAN cases' pieces: the adversarial step plays the game (D's accuracy leaves ½ and comes back), InfoGAN's
+/// code is one-hot at the front of z and its information term teaches Q the code, the models have the issue's
+/// shapes and DCGAN's initialisation, and the sample grid and interpolation strip are written.
 @Suite struct GANTests {
     /// Mean D accuracy over consecutive windows of `window` rounds of a small GAN on 1,024 MNIST images.
     static func accuracyWindows(steps: Int, window: Int) throws -> [Float] {
@@ -50,6 +50,69 @@ import Testing
         #expect(MNISTDCGAN.makeDiscriminator()(Tensor.zeros([3, 1, 28, 28])).shape == [3, 1])
         let layers = MNISTGAN.makeGenerator().namedParameters().filter { $0.0.hasSuffix("weight") }.map(\.1.shape)
         #expect(layers == [[256, 100], [512, 256], [1024, 512], [784, 1024]])
+    }
+
+    @Test func latentVectorsStartWithTheOneHotCode() {
+        var rng = RandomGenerator(seed: 2)
+        let (z, code) = MNISTDCGAN.latent(200, using: &rng)
+        #expect(z.shape == [200, 100])
+        let codes = code!.scalars.map { Int($0) }
+        #expect(Set(codes) == Set(0..<10), "200 draws cover the ten categories")
+        let rows = z.scalars
+        for (row, c) in codes.enumerated() {
+            let head = rows[(row * 100)..<(row * 100 + 10)]
+            #expect(head.enumerated().allSatisfy { $0.element == ($0.offset == c ? 1 : 0) }, "row \(row): code \(c)")
+        }
+        let noise = (0..<200).flatMap { rows[($0 * 100 + 10)..<($0 * 100 + 100)] }
+        let mean = noise.reduce(0, +) / Float(noise.count)
+        let variance = noise.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(noise.count)
+        #expect(Swift.abs(mean) < 0.02 && Swift.abs(variance - 1) < 0.03, "ε ~ N(0, 1): mean \(mean), variance \(variance)")
+        // Without a code, z is the N(0, 1) draw it always was.
+        var a = RandomGenerator(seed: 4), b = RandomGenerator(seed: 4)
+        let plain = MNISTGAN.latent(3, using: &a)
+        #expect(plain.code == nil && plain.z.scalars == Tensor.randn([3, 100], using: &b).scalars)
+        #expect(MNISTGAN.noise(3, seed: 9).scalars == Tensor.randn([3, 100], seed: 9).scalars)
+    }
+
+    /// A small discriminator with a code head, as MNISTDCGAN.Discriminator but fully connected (fast in debug builds).
+    final class SmallGuesser: Module, CodeGuessingDiscriminator {
+        let features = Sequential(Flatten(), Linear(784, 64), LeakyReLU(negativeSlope: 0.2))
+        let fc = Linear(64, 1)
+        let q = Linear(64, 10)
+        func callAsFunction(_ x: Tensor) -> Tensor { fc(features(x)) }
+        func logitsAndCodeLogits(_ x: Tensor) -> (logits: Tensor, codeLogits: Tensor) {
+            let h = features(x)
+            return (fc(h), q(h))
+        }
+        var adversarialParameters: [Tensor] { features.parameters() + fc.parameters() }
+        var codeHeadParameters: [Tensor] { q.parameters() }
+    }
+
+    @Test func informationTermTeachesQTheCode() {
+        // G's images carry the code after a few dozen rounds: Q, trained with G on the cross-entropy of its guess,
+        // names the category of fresh samples far above chance (0.1); D's optimizer never sees Q's parameters.
+        Tensor.manualSeed(7)
+        let dcgan = MNISTDCGAN.makeDiscriminator()
+        #expect(dcgan.adversarialParameters.count + dcgan.codeHeadParameters.count == dcgan.parameters().count)
+        let (logits, codeLogits) = dcgan.logitsAndCodeLogits(Tensor.zeros([2, 1, 28, 28]))
+        #expect(logits.shape == [2, 1] && codeLogits.shape == [2, 10])
+        let generator = Sequential(Linear(100, 784), Tanh(), Unflatten(1, [1, 28, 28]))
+        let discriminator = SmallGuesser()
+        let optimizerD = Adam(discriminator.adversarialParameters, lr: 4e-4, betas: (0.5, 0.999))
+        let optimizerG = Adam(generator.parameters() + discriminator.codeHeadParameters, lr: 4e-3, betas: (0.5, 0.999))
+        let qBefore = discriminator.q.weight.scalars
+        var rng = RandomGenerator(seed: 11)
+        let real = Tensor.rand([32, 1, 28, 28], seed: 3) * 2 - 1
+        for _ in 0..<60 {
+            let (z, code) = MNISTDCGAN.latent(32, using: &rng)
+            _ = MNISTGAN.adversarialStep(generator, discriminator, optimizerG, optimizerD, real: real, noise: z, code: code,
+                                         loss: .hinge)
+        }
+        #expect(discriminator.q.weight.scalars != qBefore, "Q trains with G")
+        let (z, code) = MNISTDCGAN.latent(200, using: &rng)
+        let guesses = withNoGrad { discriminator.logitsAndCodeLogits(generator(z)).codeLogits }.argmax(alongAxis: 1).scalars
+        let accuracy = Float(zip(guesses, code!.scalars).filter { $0 == $1 }.count) / 200
+        #expect(accuracy >= 0.8, "Q's accuracy on fresh samples: \(accuracy)")
     }
 
     @Test func dcganInitialisation() {
