@@ -65,6 +65,15 @@ extension MNISTGAN {
         return (lossD.item, lossG.item, discriminatorAccuracy(real: realLogits, fake: fakeLogits))
     }
 
+    /// The players' optimizers: Adam with β (0.5, 0.999) (Radford et al. 2015), G's on G's parameters and, for a
+    /// ``CodeGuessingDiscriminator``, its Q head's (Q trains with G on the information term); D's on the rest of D.
+    static func adversarialOptimizers(_ generator: any Layer, _ discriminator: any Layer, learningRate: Float,
+                                      discriminatorLearningRate: Float) -> (g: Adam, d: Adam) {
+        let guesser = discriminator as? CodeGuessingDiscriminator
+        return (Adam(generator.parameters() + (guesser?.codeHeadParameters ?? []), lr: learningRate, betas: (0.5, 0.999)),
+                Adam(guesser?.adversarialParameters ?? discriminator.parameters(), lr: discriminatorLearningRate, betas: (0.5, 0.999)))
+    }
+
     /// The adversarial training loop of both GAN cases: per batch one discriminator step and one generator step.
     /// G's Adam takes `options.learningRate`; D's takes `discriminatorLearningRateRatio` times it (below 1: the
     /// two time-scale update rule of Heusel et al. 2017, a discriminator that learns more slowly than the generator).
@@ -85,8 +94,8 @@ extension MNISTGAN {
         require(C.codeCategories == 0 || guesser != nil,
                 "\(C.info.name): a latent code of \(C.codeCategories) categories needs a discriminator with a code head (CodeGuessingDiscriminator)")
         let learningRateD = options.learningRate * discriminatorLearningRateRatio
-        let optimizerD = Adam(guesser?.adversarialParameters ?? discriminator.parameters(), lr: learningRateD, betas: (0.5, 0.999))
-        let optimizerG = Adam(generator.parameters() + (guesser?.codeHeadParameters ?? []), lr: options.learningRate, betas: (0.5, 0.999))
+        let (optimizerG, optimizerD) = adversarialOptimizers(generator, discriminator, learningRate: options.learningRate,
+                                                             discriminatorLearningRate: learningRateD)
         let average = averageDecay.map { AveragedModel(generator, copy: C.makeGenerator(), decay: $0) }
         let rates = discriminatorLearningRateRatio == 1 ? "lr \(options.learningRate)" : "lr G \(options.learningRate), D \(learningRateD)"
         let extras = (C.codeCategories > 0 ? ["InfoGAN code of \(C.codeCategories) categories, λ \(informationWeight)"] : [])
@@ -112,8 +121,10 @@ extension MNISTGAN {
             }
             if let average {
                 let seed = options.seed &+ 2_000 &+ UInt64(epoch)
-                let batch = Swift.min(500, monitor.scoredSamples), batches = (Swift.min(2_000, monitor.scoredSamples) + 499) / 500
-                updateBatchNorm(average, inputs: (0..<batches).lazy.map { C.noise(batch, seed: seed &+ UInt64($0) &* 7_919) })
+                let count = Swift.min(2_000, monitor.scoredSamples)
+                updateBatchNorm(average, inputs: stride(from: 0, to: count, by: 500).enumerated().lazy.map { i, start in
+                    C.noise(Swift.min(500, count - start), seed: seed &+ UInt64(i) &* 7_919)
+                })
             }
             let sampled: any Layer = average ?? generator
             scores = try monitor.endEpoch(C.self, sampled)

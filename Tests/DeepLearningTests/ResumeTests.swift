@@ -61,7 +61,8 @@ import Testing
         try expectResumeMatches("mnist-gan", options, stop: 1, files: ["generator.safetensors", "discriminator.safetensors"], MNISTGAN.train)
     }
 
-    /// mnist-dcgan: the same loop with batch norm (running statistics) in both models.
+    /// mnist-dcgan: the same loop with batch norm in G, spectral norm (power-iteration buffers) and the code head Q
+    /// in D, and the EMA of G (its own part of the checkpoint) that the saved generator is.
     @Test func dcganResumesBitIdentically() throws {
         var options = MNISTDCGAN.info.defaults
         (options.epochs, options.limit, options.batchSize, options.scoredSamples) = (2, 256, 32, 100)

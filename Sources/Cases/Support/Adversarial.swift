@@ -14,6 +14,7 @@ public protocol GenerativePracticeCase: PracticeCase {
 }
 
 extension GenerativePracticeCase {
+    /// No categorical code: z is noise only.
     public static var codeCategories: Int { 0 }
 
     /// Latent vectors z [count, latentSize] drawn from `generator`, and their codes [count] (category indices as
@@ -90,9 +91,9 @@ extension GenerativePracticeCase {
 
 /// A discriminator with InfoGAN's auxiliary head Q (Chen et al. 2016, "InfoGAN: Interpretable Representation
 /// Learning by Information Maximizing Generative Adversarial Nets"): from the features D computes for its logit,
-/// Q guesses the categorical code c a generated image was made from. G and Q minimise the cross-entropy of the
-/// guess (a lower bound on the mutual information I(c; G(z, c)), up to the code's entropy), so G makes the code's
-/// categories tell apart — on MNIST, one digit class each.
+/// Q guesses the categorical code c a generated image was made from. G and Q minimise the cross-entropy CE of the
+/// guess, which raises H(c) − CE, a lower bound on the mutual information I(c; G(z, c)): G makes the code's
+/// categories tell apart, and on MNIST they drift toward the digit classes.
 public protocol CodeGuessingDiscriminator: Layer {
     /// D's logits [N, 1] and Q's logits over the code's categories [N, K] for images x, from one pass through the
     /// shared layers.
@@ -112,7 +113,8 @@ public func discriminatorAccuracy(real: Tensor, fake: Tensor) -> Float {
 
 /// What a GAN case shows besides its losses: every epoch a grid of 64 samples from one fixed noise batch
 /// (`samples/epoch-NNN.png`, so progress shows from grid to grid) and the sample scores; at the end a latent
-/// interpolation strip (`interpolation.png`).
+/// interpolation strip (`interpolation.png`) and, for a case with a categorical code, the grid of its categories
+/// (`codes.png`).
 public final class GANMonitor {
     let report: Report
     let fixedSeed: UInt64

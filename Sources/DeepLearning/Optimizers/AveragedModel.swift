@@ -42,8 +42,12 @@ public final class AveragedModel: Module, Layer {
         require(averaged.count == current.count && zip(averaged, current).allSatisfy { $0.shape == $1.shape },
                 "AveragedModel.updateParameters: the model's parameters \(current.map(\.shape)) are not the average's \(averaged.map(\.shape))")
         let n = nAveraged.item
-        let weight: Float = n == 0 ? 1 : decay.map { 1 - $0 } ?? 1 / (n + 1)
+        let weight: Float = decay.map { 1 - $0 } ?? 1 / (n + 1)
         for (a, p) in zip(averaged, current) {
+            if n == 0 {  // the first update copies θ
+                a.assign(p)
+                continue
+            }
             p.contiguous().withUnsafeBufferPointer { source in
                 a.withUnsafeMutableElements { target in
                     for i in target.indices { target[i] += weight * (source[i] - target[i]) }
