@@ -19,6 +19,7 @@ public enum MNISTDCGAN: GenerativePracticeCase {
         data: "MNIST handwritten digits, 28×28 (bundled), scaled to [−1, 1]",
         target: "inception score ≥ 9.0 with our MNIST classifier (real test images: 9.9)",
         defaults: TrainOptions(epochs: 11, batchSize: 32, learningRate: 4e-4, optimizer: "adam"))
+    /// z's length: the 10-way code and 90 noise entries.
     public static let latentSize = 100
     /// D's learning rate as a fraction of G's (`--lr`): 1, the same rate (below 1 would be the two time-scale
     /// update rule of Heusel et al. 2017, which the batch-norm D of the previous recipe used).
@@ -33,12 +34,14 @@ public enum MNISTDCGAN: GenerativePracticeCase {
         let bn1 = BatchNorm2d(64)
         let up2 = ConvTranspose2d(64, 1, kernelSize: 4, stride: 2, padding: 1)
 
+        /// Images [N, 1, 28, 28] in [−1, 1] for z [N, 100].
         public func callAsFunction(_ z: Tensor) -> Tensor {
             let h = relu(bn0(fc(z))).reshaped(to: [z.shape[0], 128, 7, 7])
             return tanh(up2(relu(bn1(up1(h)))))
         }
     }
 
+    /// A freshly initialised ``Generator`` (DCGAN's N(0, 0.02) weights, batch-norm scales from N(1, 0.02)).
     public static func makeGenerator() -> any Layer { initialised(Generator()) }
 
     /// D: 1×28×28 → Conv2d(4, stride 2) → 32×14×14 → Conv2d(4, stride 2) → 64×7×7 → Conv2d(3, stride 2) →
@@ -100,6 +103,7 @@ public enum MNISTDCGAN: GenerativePracticeCase {
         return model
     }
 
+    /// Trains G and D on MNIST's training images with `options` (seed, epochs, rate, …); returns the summary line.
     @discardableResult
     public static func train(_ options: TrainOptions) throws -> String {
         Tensor.manualSeed(options.seed)

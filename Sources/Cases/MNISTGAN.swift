@@ -14,6 +14,7 @@ public enum MNISTGAN: GenerativePracticeCase {
         data: "MNIST handwritten digits, 28×28 (bundled), scaled to [−1, 1]",
         target: "inception score ≥ 8.0 with our MNIST classifier (real test images: 9.9)",
         defaults: TrainOptions(epochs: 40, batchSize: 64, learningRate: 2e-4, optimizer: "adam"))
+    /// z's length: 100 N(0, 1) entries.
     public static let latentSize = 100
 
     /// G: 100 → 256 → 512 → 1024 → 784, LeakyReLU(0.2), tanh out, as images [N, 1, 28, 28].
@@ -34,6 +35,7 @@ public enum MNISTGAN: GenerativePracticeCase {
             Linear(256, 1))
     }
 
+    /// Trains G and D on MNIST's training images with `options` (seed, epochs, rate, …); returns the summary line.
     @discardableResult
     public static func train(_ options: TrainOptions) throws -> String {
         Tensor.manualSeed(options.seed)
@@ -146,6 +148,7 @@ public enum AdversarialLoss: String, Sendable, CustomStringConvertible {
     /// D minimises mean(max(0, 1 − D(x))) + mean(max(0, 1 + D(G(z)))), G minimises −mean(D(G(z))).
     case hinge
 
+    /// The loss's name in the run's header: "non-saturating" or "hinge".
     public var description: String { rawValue }
 
     /// D's loss on the logits of real and generated images [N, 1].
