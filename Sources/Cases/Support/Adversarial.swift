@@ -24,15 +24,8 @@ extension GenerativePracticeCase {
         let k = codeCategories
         guard k > 0 else { return (Tensor.randn([count, latentSize], using: &generator), nil) }
         let codes = (0..<count).map { _ in generator.nextInt(below: k) }
-        return (Tensor.concatenated([oneHot(codes, k), Tensor.randn([count, latentSize - k], using: &generator)], alongAxis: 1),
+        return (Tensor.concatenated([Tensor.eye(k).indexSelect(alongAxis: 0, indices: codes), Tensor.randn([count, latentSize - k], using: &generator)], alongAxis: 1),
                 Tensor(codes.map(Float.init)))
-    }
-
-    /// Rows of K entries, 1 at each code and 0 elsewhere: [codes.count, k].
-    static func oneHot(_ codes: [Int], _ k: Int) -> Tensor {
-        var scalars = [Float](repeating: 0, count: codes.count * k)
-        for (row, c) in codes.enumerated() { scalars[row * k + c] = 1 }
-        return Tensor(scalars, shape: [codes.count, k])
     }
 
     /// Latent vectors z [count, latentSize] from `seed` (``latent(_:using:)``; N(0, 1) noise without a code).
@@ -49,7 +42,7 @@ extension GenerativePracticeCase {
         let k = codeCategories
         let noise = Tensor.randn([columns, latentSize - k], seed: seed)
         let z = Tensor.concatenated((0..<k).map { c in
-            Tensor.concatenated([oneHot(Array(repeating: c, count: columns), k), noise], alongAxis: 1)
+            Tensor.concatenated([Tensor.eye(k).indexSelect(alongAxis: 0, indices: Array(repeating: c, count: columns)), noise], alongAxis: 1)
         }, alongAxis: 0)
         try PNG.writeGrid(generate(generator, z), range: -1...1, cols: columns, toPath: path)
     }
