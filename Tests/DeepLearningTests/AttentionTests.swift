@@ -143,19 +143,22 @@ import Testing
         expectGradcheck(inputs, "layerNorm") { t in layerNorm(t[0], normalizedShape: [7], weight: t[1], bias: t[2]).square() }
     }
 
-    /// Many rows split over the cores: ∂γ and ∂β summed per block equal the composed version's.
-    @Test func layerNormFusedEqualsComposedOnManyRows() {
-        let x = Tensor.randn([64, 40, 96], seed: 23).requiringGrad(), x2 = x.detached().requiringGrad()
-        let w = Tensor.randn([96], seed: 24).requiringGrad(), w2 = w.detached().requiringGrad()
-        let b = Tensor.randn([96], seed: 25).requiringGrad(), b2 = b.detached().requiringGrad()
-        let r = Tensor.randn([64, 40, 96], seed: 26)
-        let y = layerNorm(x, normalizedShape: [96], weight: w, bias: b)
-        let y2 = layerNormComposed(x2, normalizedShape: [96], weight: w2, bias: b2)
-        expectClose(y, y2, rtol: 1e-4, atol: 1e-5, "output")
+    /// Many rows split over the cores: ∂γ and ∂β summed per block equal the composed version's. Rows of
+    /// 96 (whole vector pairs), 40 and 21 (vector loops with a scalar tail); with γ and β, with γ alone and
+    /// with neither (LayerNormKernels' optional pointers).
+    @Test(arguments: [(96, true, true), (40, true, false), (21, false, false), (21, true, true)])
+    func layerNormFusedEqualsComposedOnManyRows(_ n: Int, _ hasWeight: Bool, _ hasBias: Bool) {
+        let x = Tensor.randn([64, 40, n], seed: 23).requiringGrad(), x2 = x.detached().requiringGrad()
+        let w = hasWeight ? Tensor.randn([n], seed: 24).requiringGrad() : nil, w2 = w?.detached().requiringGrad()
+        let b = hasBias ? Tensor.randn([n], seed: 25).requiringGrad() : nil, b2 = b?.detached().requiringGrad()
+        let r = Tensor.randn([64, 40, n], seed: 26)
+        let y = layerNorm(x, normalizedShape: [n], weight: w, bias: b)
+        let y2 = layerNormComposed(x2, normalizedShape: [n], weight: w2, bias: b2)
+        expectClose(y, y2, rtol: 1e-4, atol: 1e-5, "[\(n)] output")
         (y * r).sum().backward()
         (y2 * r).sum().backward()
-        expectClose(x.grad, x2.grad!, rtol: 1e-3, atol: 1e-4, "∂x")
-        expectClose(w.grad, w2.grad!, rtol: 1e-3, atol: 1e-3, "∂weight")
-        expectClose(b.grad, b2.grad!, rtol: 1e-4, atol: 1e-4, "∂bias")
+        expectClose(x.grad, x2.grad!, rtol: 1e-3, atol: 1e-4, "[\(n)] ∂x")
+        if let w, let w2 { expectClose(w.grad, w2.grad!, rtol: 1e-3, atol: 1e-3, "[\(n)] ∂weight") }
+        if let b, let b2 { expectClose(b.grad, b2.grad!, rtol: 1e-4, atol: 1e-4, "[\(n)] ∂bias") }
     }
 }

@@ -89,7 +89,7 @@ extension Loops {
     /// same pairs in the same order as v[j] ⊕ v[j + half]; whole-vector steps, because lane-by-lane code for
     /// the same order compiled to scalar extracts and branches (a third of a 128-float row's softmax max).
     @inline(__always)
-    private static func horizontal<K: ReduceKernel>(_: K.Type, _ v: V) -> Float {
+    static func horizontal<K: ReduceKernel>(_: K.Type, _ v: V) -> Float {
         var v = v
         #if DEEPLEARNING_AVX512
         v = K.combine(v, V(lowHalf: v.highHalf, highHalf: v.lowHalf))

@@ -398,13 +398,28 @@ enum AttentionRows {
     /// softmax of one row in place; a row whose every entry is −∞ becomes zeros.
     @inline(__always)
     static func safeSoftmax(_ row: UnsafeMutablePointer<Float>, _ n: Int) {
-        var m = Loops.reduce(MaxKernel.self, row, n)
+        let m = Loops.reduce(MaxKernel.self, row, n)
         if m == -.infinity {
             row.update(repeating: 0, count: n)
             return
         }
-        Loops.zip(ShiftedExpKernel(), row, 1, &m, 0, row, n)
-        var inv = 1 / Loops.reduce(SumKernel.self, row, n)
+        // e^{x − m} and its sum in one pass, then the scaling.
+        typealias V = FloatVector
+        let w = V.scalarCount, mv = V(repeating: m)
+        var sums = V(repeating: 0)
+        var i = 0
+        while i + w <= n {
+            let e = SIMDMath.exp(V.load(row + i) - mv)
+            e.store(row + i)
+            sums += e
+            i += w
+        }
+        var sum = Loops.horizontal(SumKernel.self, sums)
+        if i < n {
+            Loops.storePartial(SIMDMath.exp(Loops.loadPartial(row + i, n - i) - mv), row + i, n - i)
+            for j in i..<n { sum += row[j] }
+        }
+        var inv = 1 / sum
         Loops.zip(MulKernel(), row, 1, &inv, 0, row, n)
     }
 

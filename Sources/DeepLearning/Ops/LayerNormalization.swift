@@ -14,51 +14,39 @@ public func layerNorm(_ x: Tensor, normalizedShape: [Int], weight: Tensor? = nil
     let xc = withNoGrad { x.contiguous() }
     let gammaT = weight.map { w in withNoGrad { w.contiguous() } }, betaT = bias.map { b in withNoGrad { b.contiguous() } }
     let mean = Tensor(uninitialized: [rows]), invStd = Tensor(uninitialized: [rows])
-    var out = Tensor(uninitialized: x.shape)
-    Parallel.forEach(rows, costPerItem: n * 4) { range in
-        for r in range {
-            let src = xc.pointer + r * n, dst = out.pointer + r * n
-            let mu = Loops.reduce(SumKernel.self, src, n) / Float(n)
-            for j in 0..<n { dst[j] = src[j] - mu }
-            let variance = RowMath.sumOfSquares(dst, n) / Float(n)
-            let inv = 1 / (variance + eps).squareRoot()
-            mean.pointer[r] = mu
-            invStd.pointer[r] = inv
-            switch (gammaT, betaT) {
-            case let (g?, b?): for j in 0..<n { dst[j] = dst[j] * inv * g.pointer[j] + b.pointer[j] }
-            case let (g?, nil): for j in 0..<n { dst[j] = dst[j] * inv * g.pointer[j] }
-            case let (nil, b?): for j in 0..<n { dst[j] = dst[j] * inv + b.pointer[j] }
-            case (nil, nil): for j in 0..<n { dst[j] *= inv }
+    let out = Tensor(uninitialized: x.shape)
+    let src = UnsafePointer(xc.pointer), dst = out.pointer, means = mean.pointer, invStds = invStd.pointer
+    let gamma = gammaT.map { UnsafePointer($0.pointer) }, beta = betaT.map { UnsafePointer($0.pointer) }
+    withExtendedLifetime((xc, gammaT, betaT, mean, invStd)) {
+        Parallel.forEach(rows, costPerItem: n * 4) { range in
+            for r in range {
+                (means[r], invStds[r]) = LayerNormKernels.forward(src + r * n, dst + r * n, n, gamma: gamma, beta: beta, eps: eps)
             }
         }
     }
+    var result = out
     let inputs = [x] + [weight, bias].compactMap { $0 }
     if Tensor.shouldRecord(inputs) {
         let needX = x.requiresGrad, needWeight = weight?.requiresGrad ?? false, needBias = bias?.requiresGrad ?? false
         let hasWeight = weight != nil, hasBias = bias != nil
-        out.attach("layerNorm", inputs: inputs) { g in
+        result.attach("layerNorm", inputs: inputs) { g in
             let gc = g.contiguous()
             let dx = needX ? Tensor(uninitialized: x.shape) : nil
             // Rows in one block per core; each block sums its own ∂γ and ∂β, added together afterwards.
             let blocks = Swift.max(1, Swift.min(Parallel.threadCount, rows * n / 32_768, rows))
             let partial = Tensor.zeros([blocks, 2, n])
-            Parallel.forEach(blocks, costPerItem: 1 << 20) { range in
-                let xhat = UnsafeMutablePointer<Float>.allocate(capacity: n), gg = UnsafeMutablePointer<Float>.allocate(capacity: n)
-                defer { xhat.deallocate(); gg.deallocate() }
-                for block in range {
-                    let dGamma = partial.pointer + block * 2 * n, dBeta = dGamma + n
-                    for r in (rows * block / blocks)..<(rows * (block + 1) / blocks) {
-                        let src = xc.pointer + r * n, gr = gc.pointer + r * n
-                        let mu = mean.pointer[r], inv = invStd.pointer[r]
-                        for j in 0..<n { xhat[j] = (src[j] - mu) * inv }
-                        if needWeight { for j in 0..<n { dGamma[j] += gr[j] * xhat[j] } }
-                        if needBias { for j in 0..<n { dBeta[j] += gr[j] } }
-                        guard let dx else { continue }
-                        if let gammaT { for j in 0..<n { gg[j] = gr[j] * gammaT.pointer[j] } } else { gg.update(from: gr, count: n) }
-                        let meanG = Loops.reduce(SumKernel.self, gg, n) / Float(n)
-                        let meanGX = RowMath.dot(gg, xhat, n) / Float(n)
-                        let dst = dx.pointer + r * n
-                        for j in 0..<n { dst[j] = inv * (gg[j] - meanG - xhat[j] * meanGX) }
+            let src = UnsafePointer(xc.pointer), grad = UnsafePointer(gc.pointer), partialSums = partial.pointer
+            let means = UnsafePointer(mean.pointer), invStds = UnsafePointer(invStd.pointer)
+            let gamma = gammaT.map { UnsafePointer($0.pointer) }, dxp = dx?.pointer
+            withExtendedLifetime((xc, gc, gammaT, mean, invStd)) {
+                Parallel.forEach(blocks, costPerItem: 1 << 20) { range in
+                    for block in range {
+                        let dGamma = partialSums + block * 2 * n, dBeta = dGamma + n
+                        for r in (rows * block / blocks)..<(rows * (block + 1) / blocks) {
+                            LayerNormKernels.backward(src + r * n, grad + r * n, n, mean: means[r], invStd: invStds[r], gamma: gamma,
+                                                      dGamma: needWeight ? dGamma : nil, dBeta: needBias ? dBeta : nil,
+                                                      dx: dxp.map { $0 + r * n })
+                        }
                     }
                 }
             }
@@ -69,7 +57,7 @@ public func layerNorm(_ x: Tensor, normalizedShape: [Int], weight: Tensor? = nil
             return grads
         }
     }
-    return out
+    return result
 }
 
 /// Layer normalization written with the public ops (mean, variance, broadcasting): the reference of
