@@ -6,7 +6,10 @@ enum AffineKernels {
     static func forward(x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                         into y: UnsafeMutablePointer<Float>, rows: Int, inFeatures: Int, outFeatures: Int) {
         if let bias {
-            for r in 0..<rows { (y + r * outFeatures).update(from: bias, count: outFeatures) }
+            // Split across cores like the product (a serial copy of [1024, 512] held the other core idle).
+            Parallel.forEach(rows, costPerItem: outFeatures) { range in
+                for r in range { (y + r * outFeatures).update(from: bias, count: outFeatures) }
+            }
         }
         guard rows > 0 && outFeatures > 0 else { return }
         GEMM.multiply(m: rows, n: outFeatures, k: inFeatures,

@@ -133,45 +133,51 @@ extension Loops {
             }
             return
         }
-        /// dst = combine(dst, rows first..<end of src).
-        @inline(__always) func accumulate(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ rows: Range<Int>) {
+        // Work items are (o, block of columns): with one outer slice (a bias gradient, Σ over the rows of
+        // [N, features]) the columns are what splits across cores. Each column's sum runs in the same order
+        // whatever the split.
+        let columnBlock = Swift.max(width, (inner + Parallel.threadCount - 1) / Parallel.threadCount + width - 1) / width * width
+        let columnBlocks = outer >= Parallel.threadCount ? 1 : (inner + columnBlock - 1) / columnBlock
+        let blockColumns = columnBlocks == 1 ? inner : columnBlock
+        /// dst[0..<columns] = combine(dst, rows of src), src's rows `inner` apart.
+        @inline(__always) func accumulate(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ rows: Range<Int>, _ columns: Int) {
             for r in rows {
                 let row = src + r * inner
                 var j = 0
-                while j + width <= inner { K.combine(V.load(dst + j), V.load(row + j)).store(dst + j); j += width }
-                while j < inner { dst[j] = K.combine(dst[j], row[j]); j += 1 }
+                while j + width <= columns { K.combine(V.load(dst + j), V.load(row + j)).store(dst + j); j += width }
+                while j < columns { dst[j] = K.combine(dst[j], row[j]); j += 1 }
             }
         }
-        @inline(__always) func combine(into dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>) {
-            accumulate(dst, src, 0..<1)
+        @inline(__always) func combine(into dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ columns: Int) {
+            for j in 0..<columns { dst[j] = K.combine(dst[j], src[j]) }
         }
         let block = middleBlockRows
-        Parallel.forEach(outer, costPerItem: length * inner) { rows in
-            if length <= block {
-                for o in rows {
-                    (out + o * inner).update(repeating: K.identity, count: inner)
-                    accumulate(out + o * inner, x + o * length * inner, 0..<length)
-                }
-                return
-            }
-            // levels[l] holds the combination of 2^l blocks; one more row for the block being summed.
+        Parallel.forEach(outer * columnBlocks, costPerItem: length * blockColumns) { items in
+            // levels[l] holds the combination of 2^l blocks of rows; one more row for the block being summed.
             let levelCount = Int.bitWidth - ((length + block - 1) / block).leadingZeroBitCount + 1
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: (levelCount + 1) * inner) { scratch in
-                let levels = scratch.baseAddress!, current = levels + levelCount * inner
-                for o in rows {
-                    let dst = out + o * inner, src = x + o * length * inner
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: (levelCount + 1) * blockColumns) { scratch in
+                let levels = scratch.baseAddress!, current = levels + levelCount * blockColumns
+                for item in items {
+                    let o = item / columnBlocks, first = item % columnBlocks * blockColumns
+                    let columns = Swift.min(blockColumns, inner - first)
+                    let dst = out + o * inner + first, src = x + o * length * inner + first
+                    if length <= block {
+                        dst.update(repeating: K.identity, count: columns)
+                        accumulate(dst, src, 0..<length, columns)
+                        continue
+                    }
                     var blocks = 0, start = 0
                     while start < length {
-                        current.update(repeating: K.identity, count: inner)
-                        accumulate(current, src, start..<Swift.min(length, start + block))
+                        current.update(repeating: K.identity, count: columns)
+                        accumulate(current, src, start..<Swift.min(length, start + block), columns)
                         var level = 0
-                        while blocks >> level & 1 == 1 { combine(into: current, levels + level * inner); level += 1 }
-                        (levels + level * inner).update(from: current, count: inner)
+                        while blocks >> level & 1 == 1 { combine(into: current, levels + level * blockColumns, columns); level += 1 }
+                        (levels + level * blockColumns).update(from: current, count: columns)
                         blocks += 1
                         start += block
                     }
-                    dst.update(repeating: K.identity, count: inner)
-                    for level in 0..<levelCount where blocks >> level & 1 == 1 { combine(into: dst, levels + level * inner) }
+                    dst.update(repeating: K.identity, count: columns)
+                    for level in 0..<levelCount where blocks >> level & 1 == 1 { combine(into: dst, levels + level * blockColumns, columns) }
                 }
             }
         }

@@ -136,7 +136,13 @@ extension Tensor {
         require(shape == other.shape, "addInPlace: shapes \(shape) and \(other.shape) differ")
         makeUniqueContiguous()
         let o = other.contiguous()
-        Loops.zip(AddKernel(), pointer, 1, o.pointer, 1, pointer, count)
+        let dst = pointer, src = UnsafePointer(o.pointer)
+        // Split across cores like every element-wise op (gradients of [1024, 512] accumulate here).
+        withExtendedLifetime(o) {
+            Parallel.forEach(count, costPerItem: 2) { r in
+                Loops.zip(AddKernel(), dst + r.lowerBound, 1, src + r.lowerBound, 1, dst + r.lowerBound, r.count)
+            }
+        }
     }
 
     // MARK: Scalars on either side
