@@ -6,41 +6,18 @@ enum LayerNormKernels {
     typealias V = FloatVector
     static let w = V.scalarCount
 
-    /// Σ a, or Σ a ⊙ b when `b` is given, over n floats.
-    @inline(__always)
-    static func sum(_ a: UnsafePointer<Float>, times b: UnsafePointer<Float>? = nil, _ n: Int) -> Float {
-        var s0 = V(repeating: 0), s1 = V(repeating: 0)
-        var j = 0
-        if let b {
-            while j + 2 * w <= n {
-                s0 = .multiplyAdd(V.load(a + j), V.load(b + j), s0)
-                s1 = .multiplyAdd(V.load(a + j + w), V.load(b + j + w), s1)
-                j += 2 * w
-            }
-        } else {
-            while j + 2 * w <= n {
-                s0 += V.load(a + j)
-                s1 += V.load(a + j + w)
-                j += 2 * w
-            }
-        }
-        var s = Loops.horizontal(SumKernel.self, s0 + s1)
-        while j < n { s += a[j] * (b?[j] ?? 1); j += 1 }
-        return s
-    }
-
     /// y = (x − μ)/√(σ² + ε) ⊙ γ + β over one row (γ, β optional); returns μ and 1/√(σ² + ε). μ first, then
     /// σ² = mean((x − μ)²) from the centred values (written to y, then overwritten): two passes, not
     /// E[x²] − μ², which cancels for rows with a large mean.
     @inline(__always)
     static func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int,
                         gamma: UnsafePointer<Float>?, beta: UnsafePointer<Float>?, eps: Float) -> (mean: Float, invStd: Float) {
-        let mu = sum(x, n) / Float(n)
+        let mu = RowMath.sum(x, n) / Float(n)
         let muV = V(repeating: mu)
         var j = 0
         while j + w <= n { (V.load(x + j) - muV).store(y + j); j += w }
         while j < n { y[j] = x[j] - mu; j += 1 }
-        let inv = 1 / (sum(y, times: y, n) / Float(n) + eps).squareRoot()
+        let inv = 1 / (RowMath.sum(y, times: y, n) / Float(n) + eps).squareRoot()
         let invV = V(repeating: inv)
         j = 0
         while j + w <= n {

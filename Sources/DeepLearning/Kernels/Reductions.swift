@@ -184,6 +184,35 @@ extension Loops {
     }
 }
 
+/// Sums along one contiguous row on raw buffers (layer norm's statistics, attention's softmax backward): two
+/// vector accumulators and a scalar tail, for rows of tens to hundreds of floats.
+enum RowMath {
+    /// Σ a, or Σ a ⊙ b when `b` is given, over n floats.
+    @inline(__always)
+    static func sum(_ a: UnsafePointer<Float>, times b: UnsafePointer<Float>? = nil, _ n: Int) -> Float {
+        typealias V = FloatVector
+        let w = V.scalarCount
+        var s0 = V(repeating: 0), s1 = V(repeating: 0)
+        var j = 0
+        if let b {
+            while j + 2 * w <= n {
+                s0 = .multiplyAdd(V.load(a + j), V.load(b + j), s0)
+                s1 = .multiplyAdd(V.load(a + j + w), V.load(b + j + w), s1)
+                j += 2 * w
+            }
+        } else {
+            while j + 2 * w <= n {
+                s0 += V.load(a + j)
+                s1 += V.load(a + j + w)
+                j += 2 * w
+            }
+        }
+        var s = Loops.horizontal(SumKernel.self, s0 + s1)
+        while j < n { s += a[j] * (b?[j] ?? 1); j += 1 }
+        return s
+    }
+}
+
 /// Lane permutations of a `FloatVector` within each group of 8 lanes, for ``Loops``' horizontal reductions:
 /// lane j takes lane j ^ 4 (`halves`), j ^ 2 (`quarters`) or j ^ 1 (`pairs`).
 enum LaneSwap {

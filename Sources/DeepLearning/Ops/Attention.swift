@@ -426,7 +426,7 @@ enum AttentionRows {
     /// ∂s = p ⊙ (∂p − Σ ∂p ⊙ p) for one row, written over ∂p.
     @inline(__always)
     static func softmaxBackward(_ p: UnsafePointer<Float>, _ dp: UnsafeMutablePointer<Float>, _ n: Int) {
-        let dot = RowMath.dot(p, dp, n)
+        let dot = RowMath.sum(p, times: dp, n)
         for k in 0..<n { dp[k] = p[k] * (dp[k] - dot) }
     }
 }

@@ -14,7 +14,7 @@ public func layerNorm(_ x: Tensor, normalizedShape: [Int], weight: Tensor? = nil
     let xc = withNoGrad { x.contiguous() }
     let gammaT = weight.map { w in withNoGrad { w.contiguous() } }, betaT = bias.map { b in withNoGrad { b.contiguous() } }
     let mean = Tensor(uninitialized: [rows]), invStd = Tensor(uninitialized: [rows])
-    let out = Tensor(uninitialized: x.shape)
+    var out = Tensor(uninitialized: x.shape)
     let src = UnsafePointer(xc.pointer), dst = out.pointer, means = mean.pointer, invStds = invStd.pointer
     let gamma = gammaT.map { UnsafePointer($0.pointer) }, beta = betaT.map { UnsafePointer($0.pointer) }
     withExtendedLifetime((xc, gammaT, betaT, mean, invStd)) {
@@ -24,12 +24,11 @@ public func layerNorm(_ x: Tensor, normalizedShape: [Int], weight: Tensor? = nil
             }
         }
     }
-    var result = out
     let inputs = [x] + [weight, bias].compactMap { $0 }
     if Tensor.shouldRecord(inputs) {
         let needX = x.requiresGrad, needWeight = weight?.requiresGrad ?? false, needBias = bias?.requiresGrad ?? false
         let hasWeight = weight != nil, hasBias = bias != nil
-        result.attach("layerNorm", inputs: inputs) { g in
+        out.attach("layerNorm", inputs: inputs) { g in
             let gc = g.contiguous()
             let dx = needX ? Tensor(uninitialized: x.shape) : nil
             // Rows in one block per core; each block sums its own ∂γ and ∂β, added together afterwards.
@@ -57,7 +56,7 @@ public func layerNorm(_ x: Tensor, normalizedShape: [Int], weight: Tensor? = nil
             return grads
         }
     }
-    return result
+    return out
 }
 
 /// Layer normalization written with the public ops (mean, variance, broadcasting): the reference of
@@ -84,22 +83,4 @@ struct LayerNormShapes {
         features = normalizedShape.reduce(1, *)
         rows = features == 0 ? 0 : x.count / features
     }
-}
-
-/// Row reductions on raw buffers (layer norm, attention), with two vector accumulators.
-enum RowMath {
-    @inline(__always) static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var a0 = SIMD8<Float>(repeating: 0), a1 = a0
-        var j = 0
-        while j + 16 <= n {
-            a0 += SIMD8<Float>.load(a + j) * SIMD8<Float>.load(b + j)
-            a1 += SIMD8<Float>.load(a + j + 8) * SIMD8<Float>.load(b + j + 8)
-            j += 16
-        }
-        var r = (a0 + a1).sum()
-        while j < n { r += a[j] * b[j]; j += 1 }
-        return r
-    }
-
-    @inline(__always) static func sumOfSquares(_ a: UnsafePointer<Float>, _ n: Int) -> Float { dot(a, a, n) }
 }
