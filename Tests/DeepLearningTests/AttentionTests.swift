@@ -144,9 +144,9 @@ import Testing
     }
 
     /// Many rows split over the cores: ∂γ and ∂β summed per block equal the composed version's. Rows of
-    /// 96 (whole vector pairs), 40 and 21 (vector loops with a scalar tail); with γ and β, with γ alone and
-    /// with neither (LayerNormKernels' optional pointers).
-    @Test(arguments: [(96, true, true), (40, true, false), (21, false, false), (21, true, true)])
+    /// 96 (whole vector pairs), 40 and 21 (vector loops with a scalar tail) and 7 (the tail alone); with γ
+    /// and β, with either alone and with neither (LayerNormKernels' optional pointers).
+    @Test(arguments: [(96, true, true), (40, true, false), (21, false, false), (21, true, true), (21, false, true), (7, true, true)])
     func layerNormFusedEqualsComposedOnManyRows(_ n: Int, _ hasWeight: Bool, _ hasBias: Bool) {
         let x = Tensor.randn([64, 40, n], seed: 23).requiringGrad(), x2 = x.detached().requiringGrad()
         let w = hasWeight ? Tensor.randn([n], seed: 24).requiringGrad() : nil, w2 = w?.detached().requiringGrad()

@@ -125,8 +125,9 @@ extension Loops {
     /// For a contiguous [outer, length, inner] buffer: out[o, j] = reduce over r of x[o, r, j]. When inner > 1
     /// the rows are added in blocks of ``middleBlockRows`` rows, and the blocks' partial rows combined
     /// pairwise (a binary counter of partial rows), so a long axis keeps its accuracy.
+    /// `threads` (the cores' count by default) sets how the columns are split; the result does not depend on it.
     static func reduceMiddle<K: ReduceKernel>(_: K.Type, _ x: UnsafePointer<Float>, outer: Int, length: Int, inner: Int,
-                                             _ out: UnsafeMutablePointer<Float>) {
+                                             _ out: UnsafeMutablePointer<Float>, threads: Int = Parallel.threadCount) {
         if inner == 1 {
             Parallel.forEach(outer, costPerItem: length) { rows in
                 for o in rows { out[o] = reduce(K.self, x + o * length, length) }
@@ -136,8 +137,8 @@ extension Loops {
         // Work items are (o, block of columns): with one outer slice (a bias gradient, Σ over the rows of
         // [N, features]) the columns are what splits across cores. Each column's sum runs in the same order
         // whatever the split.
-        let columnBlock = Swift.max(width, (inner + Parallel.threadCount - 1) / Parallel.threadCount + width - 1) / width * width
-        let columnBlocks = outer >= Parallel.threadCount ? 1 : (inner + columnBlock - 1) / columnBlock
+        let columnBlock = Swift.max(width, (inner + threads - 1) / threads + width - 1) / width * width
+        let columnBlocks = outer >= threads ? 1 : (inner + columnBlock - 1) / columnBlock
         let blockColumns = columnBlocks == 1 ? inner : columnBlock
         /// dst[0..<columns] = combine(dst, rows of src), src's rows `inner` apart.
         @inline(__always) func accumulate(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ rows: Range<Int>, _ columns: Int) {
@@ -155,7 +156,10 @@ extension Loops {
         Parallel.forEach(outer * columnBlocks, costPerItem: length * blockColumns) { items in
             // levels[l] holds the combination of 2^l blocks of rows; one more row for the block being summed.
             let levelCount = Int.bitWidth - ((length + block - 1) / block).leadingZeroBitCount + 1
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: (levelCount + 1) * blockColumns) { scratch in
+            // One block of rows (length ≤ block) is summed straight into the output: no scratch (one float, so the
+            // buffer has an address).
+            let scratchCount = length <= block ? 1 : (levelCount + 1) * blockColumns
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchCount) { scratch in
                 let levels = scratch.baseAddress!, current = levels + levelCount * blockColumns
                 for item in items {
                     let o = item / columnBlocks, first = item % columnBlocks * blockColumns
@@ -185,11 +189,13 @@ extension Loops {
 }
 
 /// Sums along one contiguous row on raw buffers (layer norm's statistics, attention's softmax backward): two
-/// vector accumulators and a scalar tail, for rows of tens to hundreds of floats.
+/// vector accumulators and a scalar tail, for rows of tens to thousands of floats.
 enum RowMath {
-    /// Σ a, or Σ a ⊙ b when `b` is given, over n floats.
+    /// Σ a, or Σ a ⊙ b when `b` is given, over n floats. A plain sum of ``Loops/reductionBlock`` floats or
+    /// more goes to ``Loops/reduce(_:_:_:)``, whose blocks combined pairwise keep a long row accurate.
     @inline(__always)
     static func sum(_ a: UnsafePointer<Float>, times b: UnsafePointer<Float>? = nil, _ n: Int) -> Float {
+        if b == nil && n >= Loops.reductionBlock { return Loops.reduce(SumKernel.self, a, n) }
         typealias V = FloatVector
         let w = V.scalarCount
         var s0 = V(repeating: 0), s1 = V(repeating: 0)

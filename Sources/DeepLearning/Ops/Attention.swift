@@ -419,6 +419,8 @@ enum AttentionRows {
             Loops.storePartial(SIMDMath.exp(Loops.loadPartial(row + i, n - i) - mv), row + i, n - i)
             for j in i..<n { sum += row[j] }
         }
+        // A long row is summed again by blocks combined pairwise, as every long reduction.
+        if n >= Loops.reductionBlock { sum = Loops.reduce(SumKernel.self, row, n) }
         var inv = 1 / sum
         Loops.zip(MulKernel(), row, 1, &inv, 0, row, n)
     }
