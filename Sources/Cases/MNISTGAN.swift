@@ -99,6 +99,8 @@ extension MNISTGAN {
         let (optimizerG, optimizerD) = adversarialOptimizers(generator, discriminator, learningRate: options.learningRate,
                                                              discriminatorLearningRate: learningRateD)
         let average = averageDecay.map { AveragedModel(generator, copy: C.makeGenerator(), decay: $0) }
+        // What is scored, shown and saved: the average when there is one.
+        let sampled: any Layer = average ?? generator
         let rates = discriminatorLearningRateRatio == 1 ? "lr \(options.learningRate)" : "lr G \(options.learningRate), D \(learningRateD)"
         let extras = (C.codeCategories > 0 ? ["InfoGAN code of \(C.codeCategories) categories, λ \(informationWeight)"] : [])
             + (averageDecay.map { ["samples from the EMA of G's weights (decay \($0))"] } ?? [])
@@ -128,12 +130,11 @@ extension MNISTGAN {
                     C.noise(Swift.min(500, count - start), seed: seed &+ UInt64(i) &* 7_919)
                 })
             }
-            let sampled: any Layer = average ?? generator
             scores = try monitor.endEpoch(C.self, sampled)
             try report.endEpoch(["inception_score": scores.inceptionScore, "frechet_distance": scores.frechetDistance],
                                 saving: [(average?.module ?? generator, "generator.safetensors"), (discriminator, "discriminator.safetensors")])
         }
-        try monitor.finish(C.self, average ?? generator)
+        try monitor.finish(C.self, sampled)
         return report.finish(String(format: "inception score %.2f, Fréchet distance %.2f of %d samples", scores.inceptionScore,
                                     scores.frechetDistance, scores.count))
     }
