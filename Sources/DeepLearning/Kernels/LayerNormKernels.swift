@@ -12,12 +12,12 @@ enum LayerNormKernels {
     @inline(__always)
     static func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int,
                         gamma: UnsafePointer<Float>?, beta: UnsafePointer<Float>?, eps: Float) -> (mean: Float, invStd: Float) {
-        let mu = RowMath.sum(x, n) / Float(n)
+        let mu = Loops.reduce(SumKernel.self, x, n) / Float(n)
         let muV = V(repeating: mu)
         var j = 0
         while j + w <= n { (V.load(x + j) - muV).store(y + j); j += w }
         while j < n { y[j] = x[j] - mu; j += 1 }
-        let inv = 1 / (RowMath.sum(y, times: y, n) / Float(n) + eps).squareRoot()
+        let inv = 1 / (RowMath.dot(y, y, n) / Float(n) + eps).squareRoot()
         let invV = V(repeating: inv)
         j = 0
         while j + w <= n {

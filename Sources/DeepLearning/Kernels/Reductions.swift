@@ -188,33 +188,23 @@ extension Loops {
     }
 }
 
-/// Sums along one contiguous row on raw buffers (layer norm's statistics, attention's softmax backward): two
-/// vector accumulators and a scalar tail, for rows of tens to thousands of floats.
+/// The dot product of two contiguous rows on raw buffers (layer norm's variance, attention's softmax backward):
+/// two vector accumulators of fused multiply-adds and a scalar tail, for rows of tens to thousands of floats.
+/// Plain sums of a row go to ``Loops/reduce(_:_:_:)``.
 enum RowMath {
-    /// Σ a, or Σ a ⊙ b when `b` is given, over n floats. A plain sum of ``Loops/reductionBlock`` floats or
-    /// more goes to ``Loops/reduce(_:_:_:)``, whose blocks combined pairwise keep a long row accurate.
     @inline(__always)
-    static func sum(_ a: UnsafePointer<Float>, times b: UnsafePointer<Float>? = nil, _ n: Int) -> Float {
-        if b == nil && n >= Loops.reductionBlock { return Loops.reduce(SumKernel.self, a, n) }
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
         typealias V = FloatVector
         let w = V.scalarCount
         var s0 = V(repeating: 0), s1 = V(repeating: 0)
         var j = 0
-        if let b {
-            while j + 2 * w <= n {
-                s0 = .multiplyAdd(V.load(a + j), V.load(b + j), s0)
-                s1 = .multiplyAdd(V.load(a + j + w), V.load(b + j + w), s1)
-                j += 2 * w
-            }
-        } else {
-            while j + 2 * w <= n {
-                s0 += V.load(a + j)
-                s1 += V.load(a + j + w)
-                j += 2 * w
-            }
+        while j + 2 * w <= n {
+            s0 = .multiplyAdd(V.load(a + j), V.load(b + j), s0)
+            s1 = .multiplyAdd(V.load(a + j + w), V.load(b + j + w), s1)
+            j += 2 * w
         }
         var s = Loops.horizontal(SumKernel.self, s0 + s1)
-        while j < n { s += a[j] * (b?[j] ?? 1); j += 1 }
+        while j < n { s += a[j] * b[j]; j += 1 }
         return s
     }
 }

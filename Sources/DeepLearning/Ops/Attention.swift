@@ -428,7 +428,7 @@ enum AttentionRows {
     /// ∂s = p ⊙ (∂p − Σ ∂p ⊙ p) for one row, written over ∂p.
     @inline(__always)
     static func softmaxBackward(_ p: UnsafePointer<Float>, _ dp: UnsafeMutablePointer<Float>, _ n: Int) {
-        let dot = RowMath.sum(p, times: dp, n)
+        let dot = RowMath.dot(p, dp, n)
         for k in 0..<n { dp[k] = p[k] * (dp[k] - dot) }
     }
 }
