@@ -42,8 +42,10 @@ public enum Parallel {
         }
     }
 
-    /// BLAS's (process-wide) thread count now.
-    static var blasThreadCount: Int { Int(dl_blas_get_threads()) }
+    /// BLAS's (process-wide) thread count as a GEMM call on this thread would run with it: read under
+    /// `BLASGate.shared`, so not while another thread's single-threaded loop has it set to 1 for the moment
+    /// (a bare read raced with such loops in tests running beside each other).
+    static var blasThreadCount: Int { BLASGate.shared { Int(dl_blas_get_threads()) } }
 
     /// Sets the number of threads for both our loops and BLAS (waits for GEMMs in flight on other threads).
     public static func setThreads(_ n: Int) {
