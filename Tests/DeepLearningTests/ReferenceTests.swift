@@ -46,6 +46,55 @@ import Testing
                         reference: { [Reference.linear($0[0], weight: $0[1])] })
     }
 
+    /// An activation fused into linear's product (a Transformer's feed-forward block) against `linear` then
+    /// `.relu()` / `.gelu()`: outputs and gradients bit for bit. [1024, 128] → 512 is split by rows across
+    /// cores (the activation and its gradient run per block of rows), [64, 256] → 1024 by columns (they run
+    /// over all rows around the product), the rest is one BLAS call; the ReLU input holds NaN and −0.
+    struct Fused: Sendable, CustomTestStringConvertible {
+        let shape: [Int], outFeatures: Int, activation: LinearActivation, bias: Bool, inputGrad: Bool
+        var testDescription: String { "\(shape) → \(outFeatures) \(activation) bias \(bias) ∂x \(inputGrad)" }
+    }
+
+    @Test(arguments: [Fused(shape: [1024, 128], outFeatures: 512, activation: .relu, bias: true, inputGrad: true),
+                      Fused(shape: [1024, 128], outFeatures: 512, activation: .gelu, bias: true, inputGrad: true),
+                      Fused(shape: [1024, 128], outFeatures: 512, activation: .relu, bias: false, inputGrad: false),
+                      Fused(shape: [64, 256], outFeatures: 1024, activation: .relu, bias: true, inputGrad: true),
+                      Fused(shape: [3, 30, 64], outFeatures: 96, activation: .gelu, bias: false, inputGrad: true),
+                      Fused(shape: [7, 5], outFeatures: 3, activation: .relu, bias: true, inputGrad: true),
+                      Fused(shape: [0, 5], outFeatures: 3, activation: .gelu, bias: true, inputGrad: true)])
+    func linearActivation(_ c: Fused) {
+        var g = RandomGenerator(seed: UInt64(c.shape.reduce(c.outFeatures, *) % 1000))
+        let inFeatures = c.shape.last!
+        var x = Tensor.randn(c.shape, using: &g)
+        if c.activation == .relu && x.count > 2 * inFeatures {  // a NaN row, and a zero row (z = b or −0 without)
+            var s = x.scalars
+            for j in 0..<inFeatures { (s[j], s[inFeatures + j]) = (.nan, -0.0) }
+            x = Tensor(s, shape: c.shape)
+        }
+        let weight = Tensor.randn([c.outFeatures, inFeatures], using: &g), bias = Tensor.randn([c.outFeatures], using: &g)
+        let r = Tensor.randn(Array(c.shape.dropLast()) + [c.outFeatures], using: &g)
+        func run(_ fused: Bool) -> [[UInt32]] {
+            let leaves = [c.inputGrad ? Tensor(copying: x).requiringGrad() : x, Tensor(copying: weight).requiringGrad(),
+                          Tensor(copying: bias).requiringGrad()]
+            let b = c.bias ? leaves[2] : nil
+            let y = fused ? DeepLearning.linear(leaves[0], weight: leaves[1], bias: b, activation: c.activation)
+                          : (c.activation == .relu ? DeepLearning.linear(leaves[0], weight: leaves[1], bias: b).relu()
+                                                   : DeepLearning.linear(leaves[0], weight: leaves[1], bias: b).gelu())
+            (y * r).sum().backward()
+            let grads = (c.inputGrad ? [leaves[0]] : []) + [leaves[1]] + (c.bias ? [leaves[2]] : [])
+            return [y.scalars.map(\.bitPattern)] + grads.map { ($0.grad?.scalars ?? [.infinity]).map(\.bitPattern) }
+        }
+        let fused = run(true), composed = run(false)
+        #expect(fused.count == composed.count)
+        for (k, (a, b)) in zip(fused, composed).enumerated() {
+            let same = a == b  // (not the arrays: they would fill the log)
+            #expect(same, "\(c.testDescription): \(k == 0 ? "output" : "gradient \(k)") differs from the composed ops")
+        }
+        if c.activation == .relu && x.count > 2 * inFeatures {
+            #expect(fused[0].prefix(c.outFeatures).allSatisfy { Float(bitPattern: $0).isNaN }, "a NaN row stays NaN through ReLU")
+        }
+    }
+
     /// (stride, padding, dilation, groups) per case, on random sizes.
     @Test(arguments: [(1, 0, 1, 1), (2, 1, 1, 1), (1, 2, 2, 1), (2, 1, 1, 2), (1, 1, 1, 4)])
     func conv2d(_ options: (Int, Int, Int, Int)) {

@@ -26,10 +26,42 @@ enum GEMM {
         if m == 0 || n == 0 { return }
         if k == 0 { return scale(m: m, n: n, c, ldc: ldc, by: beta) }
         _ = kernelsSelected
-        if Parallel.threadCount > 1 && !BLASGate.isInsideSingleThreadedLoop && m * n * k >= 1 << 20 && max(m, n) >= 2 * splitBlock {
+        if isSplit(m: m, n: n, k: k) {
             return multiplySplit(m: m, n: n, k: k, a, b, c, ldc: ldc, alpha: alpha, beta: beta)
         }
         BLASGate.shared { multiplyUnguarded(m: m, n: n, k: k, a, b, c, ldc: ldc, alpha: alpha, beta: beta) }
+    }
+
+    /// Whether a product is split across our workers (``multiplySplit``) rather than run as one BLAS call.
+    private static func isSplit(m: Int, n: Int, k: Int) -> Bool {
+        Parallel.threadCount > 1 && !BLASGate.isInsideSingleThreadedLoop && m * n * k >= 1 << 20 && max(m, n) >= 2 * splitBlock
+    }
+
+    /// ``multiply(m:n:k:_:_:_:ldc:alpha:beta:)`` with work on rows of C (or of what feeds them) just before and
+    /// just after their product: `before(rows)` and `after(rows)` run on the core that multiplies those rows,
+    /// so a layer's bias copy, activation or activation gradient touches rows still in that core's cache,
+    /// with no pass over the whole matrix of its own. Rows `before` writes may be the rows of A it reads (the
+    /// product of rows r reads rows r of A only, when A is not transposed). When the product is not split by
+    /// rows, `before` runs over all rows (split across cores, `rowCost` per row) before it, `after` after it.
+    /// C's elements have the bits of ``multiply(m:n:k:_:_:_:ldc:alpha:beta:)``'s.
+    static func multiply(m: Int, n: Int, k: Int, _ a: MatrixOperand, _ b: MatrixOperand,
+                         _ c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float = 1, beta: Float = 0, rowCost: Int,
+                         before: ((Range<Int>) -> Void)?, after: ((Range<Int>) -> Void)?) {
+        _ = kernelsSelected
+        if k > 0 && n > 0 && isSplit(m: m, n: n, k: k) && m >= n {
+            return multiplySplit(m: m, n: n, k: k, a, b, c, ldc: ldc, alpha: alpha, beta: beta, before: before, after: after)
+        }
+        if let before { Parallel.forEach(m, costPerItem: rowCost, before) }
+        multiply(m: m, n: n, k: k, a, b, c, ldc: ldc, alpha: alpha, beta: beta)
+        if let after { Parallel.forEach(m, costPerItem: rowCost, after) }
+    }
+
+    /// Blocks of ``splitBlock`` rows (or columns) in `count`.
+    private static func blocks(_ count: Int) -> Int { (count + splitBlock - 1) / splitBlock }
+
+    /// The rows (or columns) of the blocks `range`, the last one cut at `count`.
+    private static func rowRange(_ range: Range<Int>, of count: Int) -> Range<Int> {
+        (range.lowerBound * splitBlock)..<min(range.upperBound * splitBlock, count)
     }
 
     /// Rows (or columns) per block of a split product: a multiple of the BLAS micro-kernels' tile.
@@ -43,16 +75,19 @@ enum GEMM {
     /// char-transformer's training from 12.2–12.7 K to 13.6–14.4 K characters/s. Each element of C is the
     /// same single-threaded BLAS dot product whatever the split, so results do not depend on the number
     /// of workers.
+    /// `before` and `after` (row splits only) run on each block of rows, before and after its product.
     private static func multiplySplit(m: Int, n: Int, k: Int, _ a: MatrixOperand, _ b: MatrixOperand,
-                                      _ c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+                                      _ c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,
+                                      before: ((Range<Int>) -> Void)? = nil, after: ((Range<Int>) -> Void)? = nil) {
         let byRows = m >= n
-        let blocks = ((byRows ? m : n) + splitBlock - 1) / splitBlock
-        Parallel.forEachWithSingleThreadedBLAS(blocks, costPerItem: splitBlock * (byRows ? n : m) * k / 16) { range in
-            let first = range.lowerBound * splitBlock, end = min(range.upperBound * splitBlock, byRows ? m : n)
+        Parallel.forEachWithSingleThreadedBLAS(blocks(byRows ? m : n), costPerItem: splitBlock * (byRows ? n : m) * k / 16) { range in
+            let part = rowRange(range, of: byRows ? m : n), (first, end) = (part.lowerBound, part.upperBound)
             if byRows {
+                before?(part)
                 var a = a
                 a.pointer += a.transposed ? first : first * a.leadingDimension
                 multiplyUnguarded(m: end - first, n: n, k: k, a, b, c + first * ldc, ldc: ldc, alpha: alpha, beta: beta)
+                after?(part)
             } else {
                 var b = b
                 b.pointer += b.transposed ? first * b.leadingDimension : first

@@ -26,8 +26,19 @@ public final class Linear: Module, WeightedLayer {
 
     /// The layer with `weight` [outFeatures, inFeatures] in place of its own (see ``WeightedLayer``).
     public func callAsFunction(_ x: Tensor, weight: Tensor) -> Tensor {
+        recorded(linear(checked(x), weight: weight, bias: bias))
+    }
+
+    /// activation(x·Wᵀ + b) as one op, with the value and gradients of `activation(self(x))` (see
+    /// ``linear(_:weight:bias:activation:)``).
+    func callAsFunction(_ x: Tensor, then activation: LinearActivation) -> Tensor {
+        recorded(linear(checked(x), weight: weight, bias: bias, activation: activation))
+    }
+
+    /// `x`, after checking that its last dimension is `inFeatures` (an error naming the layer otherwise).
+    private func checked(_ x: Tensor) -> Tensor {
         require(x.shape.last == inFeatures, "Linear(\(inFeatures), \(outFeatures)): input of shape \(x.shape) has \(x.shape.last ?? 0) features, expected \(inFeatures)")
-        return recorded(linear(x, weight: weight, bias: bias))
+        return x
     }
 
     public override var extraRepr: String { "in_features=\(inFeatures), out_features=\(outFeatures), bias=\(pythonBool(bias != nil))" }

@@ -16,6 +16,26 @@ extension Tensor {
 /// Shapes: x [..., in], weight [out, in], bias [out] → y [..., out]. Backward: ∂x = G·W, ∂W = Gᵀ·x,
 /// ∂b = Σ_rows G, each one GEMM (or one reduction) straight into the parameter's own layout.
 public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+    linear(x, weight: weight, bias: bias, activation: nil)
+}
+
+/// An activation applied to a linear map's output inside ``linear(_:weight:bias:activation:)``.
+enum LinearActivation {
+    /// max(0, z).
+    case relu
+    /// z·Φ(z), exact (as `F.gelu`).
+    case gelu
+}
+
+/// act(x·Wᵀ + b) as one op: the value and gradients of `linear(x, weight:, bias:)` followed by `.relu()` or
+/// `.gelu()`, bit for bit, with the activation applied to each block of rows as soon as the product has
+/// computed it and its gradient computed block by block just before ∂x's product reads it (no pass over
+/// the [rows, out] matrix of its own, as PyTorch's `_addmm_activation` and oneDNN's fused post-ops). A
+/// Transformer's feed-forward block runs on it. nil: the plain linear map.
+///
+/// Backward: ∂z = G ⊙ act′(z) (for ReLU from the output: y ≤ 0 exactly where z ≤ 0), then ∂x = ∂z·W,
+/// ∂W = ∂zᵀ·x, ∂b = Σ_rows ∂z.
+func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, activation: LinearActivation?) -> Tensor {
     require(weight.rank == 2, "linear: weight of shape \(weight.shape) must be 2-D [out, in]")
     let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
     require(x.rank >= 1 && x.shape.last == inFeatures,
@@ -23,21 +43,51 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     if let bias { require(bias.shape == [outFeatures], "linear: bias of shape \(bias.shape) for \(outFeatures) outputs") }
     let x2 = x.rowMatrix(), w = weight.rowMatrix()
     let rows = x2.shape[0]
-    var out = Tensor(uninitialized: Array(x.shape.dropLast()) + [outFeatures])
-    let b = bias?.contiguous()
-    AffineKernels.forward(x: x2.pointer, weight: w.pointer, bias: b?.pointer, into: out.pointer,
-                          rows: rows, inFeatures: inFeatures, outFeatures: outFeatures)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    if Tensor.shouldRecord(inputs) {
+    let recording = Tensor.shouldRecord(inputs)
+    let outShape = Array(x.shape.dropLast()) + [outFeatures]
+    var out = Tensor(uninitialized: outShape)
+    // GELU's gradient needs z: the product goes to its own buffer, the activation reads it from there.
+    let z = activation == .gelu && recording ? Tensor(uninitialized: outShape) : out
+    let b = bias?.contiguous()
+    let (zp, yp) = (z.pointer, out.pointer)
+    let activate: ((Range<Int>) -> Void)? = activation.map { activation in { r in
+        let (start, count) = (r.lowerBound * outFeatures, r.count * outFeatures)
+        switch activation {
+        case .relu: Loops.map(ReluKernel(), zp + start, yp + start, count)
+        case .gelu: Loops.map(GeluKernel(), zp + start, yp + start, count)
+        }
+    } }
+    AffineKernels.forward(x: x2.pointer, weight: w.pointer, bias: b?.pointer, into: zp,
+                          rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, activate: activate)
+    if recording {
         let xShape = x.shape, needX = x.requiresGrad, needW = weight.requiresGrad
+        // What the activation's gradient reads: the output for ReLU, z for GELU.
+        let saved = activation == nil ? nil : (activation == .gelu ? z : out.detached())
         out.attach("linear", inputs: inputs) { g in
-            let g2 = g.rowMatrix()
+            let gy = g.rowMatrix()
+            // ∂z (G itself without an activation), computed block of rows by block of rows by `prepare`, just
+            // before ∂x's product reads them when it is split by rows.
+            let g2 = activation == nil ? gy : Tensor(uninitialized: [rows, outFeatures])
+            var prepare: ((Range<Int>) -> Void)? = nil
+            if let activation, let saved {
+                let (gp, sp, dz) = (gy.pointer, saved.pointer, g2.pointer)
+                prepare = { r in
+                    let (start, count) = (r.lowerBound * outFeatures, r.count * outFeatures)
+                    switch activation {
+                    case .relu: Loops.zip(ReluBackward(), sp + start, 1, gp + start, 1, dz + start, count)
+                    case .gelu: Loops.zip(GeluBackward(), sp + start, 1, gp + start, 1, dz + start, count)
+                    }
+                }
+            }
             var grads: [Tensor?] = [nil, nil]
             if needX {  // ∂x = G·W
                 let dx = Tensor(uninitialized: [rows, inFeatures])
                 AffineKernels.inputGradient(g2.pointer, weight: w.pointer, into: dx.pointer, rows: rows, inFeatures: inFeatures,
-                                            outFeatures: outFeatures)
+                                            outFeatures: outFeatures, prepare: prepare)
                 grads[0] = dx.reshaped(to: xShape)
+            } else if let prepare {
+                Parallel.forEach(rows, costPerItem: outFeatures, prepare)
             }
             if needW {  // ∂W = Gᵀ·x
                 let dw = Tensor(uninitialized: [outFeatures, inFeatures])
@@ -46,6 +96,7 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
                 grads[1] = dw
             }
             if bias != nil { grads.append(g2.sum(alongAxis: 0)) }  // ∂b = Σ_rows G
+            withExtendedLifetime((gy, saved)) {}  // `prepare` read them through raw pointers
             return grads
         }
     }
