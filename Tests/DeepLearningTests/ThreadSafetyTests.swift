@@ -49,6 +49,29 @@ import Testing
         #expect(Parallel.blasThreadCount == blasThreads, "BLAS threads left as found")
     }
 
+    /// A linear layer's ∂x = G·W and ∂W = Gᵀ·x, run side by side (one single-threaded product per core), have
+    /// the bits of each product split across the cores by rows, as before they were paired.
+    @Test(arguments: [[1024, 128, 512], [1024, 512, 128], [300, 150, 200], [64, 256, 1024]])
+    func linearGradientsSideBySideHaveTheSplitBits(_ shape: [Int]) {
+        let (rows, inFeatures, outFeatures) = (shape[0], shape[1], shape[2])
+        let g = Tensor.randn([rows, outFeatures], seed: 21), w = Tensor.randn([outFeatures, inFeatures], seed: 22)
+        let x = Tensor.randn([rows, inFeatures], seed: 23)
+        let paired = (dx: Tensor.zeros([rows, inFeatures]), dw: Tensor.zeros([outFeatures, inFeatures]))
+        let split = (dx: Tensor.zeros([rows, inFeatures]), dw: Tensor.zeros([outFeatures, inFeatures]))
+        #expect(AffineKernels.runsSideBySide(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures) == (Parallel.threadCount > 1))
+        AffineKernels.bothGradients(g.pointer, weight: w.pointer, input: x.pointer, dx: paired.dx.pointer, dw: paired.dw.pointer,
+                                    rows: rows, inFeatures: inFeatures, outFeatures: outFeatures)
+        AffineKernels.inputGradient(g.pointer, weight: w.pointer, into: split.dx.pointer, rows: rows, inFeatures: inFeatures,
+                                    outFeatures: outFeatures)
+        AffineKernels.weightGradient(g.pointer, input: x.pointer, into: split.dw.pointer, rows: rows, inFeatures: inFeatures,
+                                     outFeatures: outFeatures)
+        let sameX = paired.dx.scalars.map(\.bitPattern) == split.dx.scalars.map(\.bitPattern)
+        let sameW = paired.dw.scalars.map(\.bitPattern) == split.dw.scalars.map(\.bitPattern)
+        #expect(sameX, "∂x of \(shape)")
+        #expect(sameW, "∂W of \(shape)")
+        expectClose(paired.dw, g.transposed().matmul(x), rtol: 1e-4, atol: 1e-4, "∂W of \(shape) against matmul")
+    }
+
     /// A large product is split across the workers by blocks of rows (or columns) of C, each block one
     /// single-threaded BLAS call: every element must have the bits of the unsplit single-threaded product,
     /// whatever the operands' transposes, so results do not depend on the number of workers.

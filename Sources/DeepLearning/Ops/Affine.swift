@@ -81,19 +81,28 @@ func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, activation: LinearActiva
                 }
             }
             var grads: [Tensor?] = [nil, nil]
-            if needX {  // ∂x = G·W
-                let dx = Tensor(uninitialized: [rows, inFeatures])
-                AffineKernels.inputGradient(g2.pointer, weight: w.pointer, into: dx.pointer, rows: rows, inFeatures: inFeatures,
-                                            outFeatures: outFeatures, prepare: prepare)
-                grads[0] = dx.reshaped(to: xShape)
-            } else if let prepare {
-                Parallel.forEach(rows, costPerItem: outFeatures, prepare)
-            }
-            if needW {  // ∂W = Gᵀ·x
-                let dw = Tensor(uninitialized: [outFeatures, inFeatures])
-                AffineKernels.weightGradient(g2.pointer, input: x2.pointer, into: dw.pointer, rows: rows, inFeatures: inFeatures,
-                                             outFeatures: outFeatures)
-                grads[1] = dw
+            if needX && needW && AffineKernels.runsSideBySide(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures) {
+                // ∂x = G·W and ∂W = Gᵀ·x, one product per core; ∂z first, split by rows.
+                if let prepare { Parallel.forEach(rows, costPerItem: outFeatures, prepare) }
+                let dx = Tensor(uninitialized: [rows, inFeatures]), dw = Tensor(uninitialized: [outFeatures, inFeatures])
+                AffineKernels.bothGradients(g2.pointer, weight: w.pointer, input: x2.pointer, dx: dx.pointer, dw: dw.pointer,
+                                            rows: rows, inFeatures: inFeatures, outFeatures: outFeatures)
+                grads = [dx.reshaped(to: xShape), dw]
+            } else {
+                if needX {  // ∂x = G·W
+                    let dx = Tensor(uninitialized: [rows, inFeatures])
+                    AffineKernels.inputGradient(g2.pointer, weight: w.pointer, into: dx.pointer, rows: rows, inFeatures: inFeatures,
+                                                outFeatures: outFeatures, prepare: prepare)
+                    grads[0] = dx.reshaped(to: xShape)
+                } else if let prepare {
+                    Parallel.forEach(rows, costPerItem: outFeatures, prepare)
+                }
+                if needW {  // ∂W = Gᵀ·x
+                    let dw = Tensor(uninitialized: [outFeatures, inFeatures])
+                    AffineKernels.weightGradient(g2.pointer, input: x2.pointer, into: dw.pointer, rows: rows, inFeatures: inFeatures,
+                                                 outFeatures: outFeatures)
+                    grads[1] = dw
+                }
             }
             if bias != nil { grads.append(g2.sum(alongAxis: 0)) }  // ∂b = Σ_rows G
             withExtendedLifetime((gy, saved)) {}  // `prepare` read them through raw pointers
