@@ -29,9 +29,10 @@ enum LinearActivation {
 
 /// act(x·Wᵀ + b) as one op: the value and gradients of `linear(x, weight:, bias:)` followed by `.relu()` or
 /// `.gelu()`, bit for bit, with the activation applied to each block of rows as soon as the product has
-/// computed it and its gradient computed block by block just before ∂x's product reads it (no pass over
-/// the [rows, out] matrix of its own, as PyTorch's `_addmm_activation` and oneDNN's fused post-ops). A
-/// Transformer's feed-forward block runs on it. nil: the plain linear map.
+/// computed it (no pass over the [rows, out] matrix of its own, as PyTorch's `_addmm_activation` and
+/// oneDNN's fused post-ops). Its gradient is computed in the same backward op: block by block just before
+/// ∂x's product reads it when that product is split by rows, or split across the cores before ∂x and ∂W
+/// run side by side. A Transformer's feed-forward block runs on it. nil: the plain linear map.
 ///
 /// Backward: ∂z = G ⊙ act′(z) (for ReLU from the output: y ≤ 0 exactly where z ≤ 0), then ∂x = ∂z·W,
 /// ∂W = ∂zᵀ·x, ∂b = Σ_rows ∂z.
@@ -66,8 +67,7 @@ func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, activation: LinearActiva
         let saved = activation == nil ? nil : (activation == .gelu ? z : out.detached())
         out.attach("linear", inputs: inputs) { g in
             let gy = g.rowMatrix()
-            // ∂z (G itself without an activation), computed block of rows by block of rows by `prepare`, just
-            // before ∂x's product reads them when it is split by rows.
+            // ∂z (G itself without an activation), computed block of rows by block of rows by `prepare`.
             let g2 = activation == nil ? gy : Tensor(uninitialized: [rows, outFeatures])
             var prepare: ((Range<Int>) -> Void)? = nil
             if let activation, let saved {
