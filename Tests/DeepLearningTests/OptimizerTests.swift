@@ -78,6 +78,36 @@ import Testing
         }
     }
 
+    /// Every optimizer variant of the fixtures: `step()` (on two cores or more, the parameters' updates spread
+    /// over the cores) against `update(i, gradient:)` called for each parameter in turn, the serial step:
+    /// parameters and state bit for bit over three steps, with one parameter left without a gradient.
+    @Test(arguments: optimizerCases) func concurrentStepHasTheSerialBits(_ name: String) {
+        let c = Self.fixture.case(name)
+        let shapes = [[128, 128], [512], [300, 7], [5], [64, 3, 3], [9]]
+        func run(concurrent: Bool) -> [UInt32] {
+            let params = shapes.enumerated().map { k, shape in Tensor.randn(shape, seed: 40 + UInt64(k)).requiringGrad() }
+            let optimizer = Self.makeOptimizer(c, params)
+            for step in 0..<3 {
+                for (k, p) in params.enumerated() where k != 3 {
+                    p.grad = Tensor.randn(p.shape, seed: 60 + UInt64(10 * step + k))
+                }
+                if concurrent {
+                    optimizer.step()
+                } else {
+                    for (k, p) in params.enumerated() where k != 3 { optimizer.update(k, gradient: p.grad!) }
+                }
+            }
+            // (step() also counts the optimizer's steps, `param_groups.0.step_count`; the updates do not.)
+            let state = optimizer.stateDict().filter { $0.key != "param_groups.0.step_count" }.sorted { $0.key < $1.key }
+                .flatMap { $0.value.scalars }
+            return (params.flatMap(\.scalars) + state).map(\.bitPattern)
+        }
+        let concurrent = run(concurrent: true), serial = run(concurrent: false)
+        #expect(concurrent.count == serial.count)
+        let same = concurrent == serial  // (not the arrays: they would fill the log)
+        #expect(same, "\(name): step() and the serial updates differ")
+    }
+
     @Test func allOptimizersAndVariantsAreCovered() {
         let names = Self.optimizerCases
         for o in ["sgd", "adagrad", "rmsprop", "adam", "adamw"] { #expect(names.contains { $0.hasPrefix("optim_\(o)_") }, "\(o)") }

@@ -44,16 +44,17 @@ final class WorkerPool: @unchecked Sendable {
 
     private static let chunkBits = 16
 
-    /// Runs `body(c)` for every c in 0..<chunks, on this thread and up to `chunks − 1` workers, and returns
-    /// when all have returned. Each chunk runs exactly once; which thread runs it is not specified.
-    func run(chunks: Int, _ body: (Int) -> Void) {
+    /// Runs `body(c)` for every c in 0..<chunks, on this thread and up to `threads − 1` workers (`chunks − 1`
+    /// when nil), and returns when all have returned. Chunks are taken in order, each by the first thread free;
+    /// each runs exactly once; which thread runs it is not specified.
+    func run(chunks: Int, threads: Int? = nil, _ body: (Int) -> Void) {
         guard chunks > 1, chunks < 1 << WorkerPool.chunkBits, pthread_mutex_trylock(owner) == 0 else {
             for c in 0..<chunks { body(c) }
             return
         }
         defer { pthread_mutex_unlock(owner) }
         withoutActuallyEscaping(body) { body in
-            while workers < chunks - 1 { startWorker() }
+            while workers < min(chunks, threads ?? chunks) - 1 { startWorker() }
             job = body
             chunkCount.store(chunks, ordering: .relaxed)
             unfinished.store(chunks, ordering: .relaxed)

@@ -40,6 +40,8 @@ public final class AdaGrad: StatefulOptimizer<AdaGrad.State> {
         super.init(parameters, learningRate: lr, name: "AdaGrad")
     }
 
+    override var appliesConcurrently: Bool { true }
+
     public override func makeState(for parameter: Tensor) -> State {
         State(sum: .stateBuffer(like: parameter, value: initialAccumulatorValue))
     }

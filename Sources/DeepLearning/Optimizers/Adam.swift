@@ -64,6 +64,8 @@ public class Adam: StatefulOptimizer<Adam.State> {
         super.init(parameters, learningRate: lr, name: name)
     }
 
+    override var appliesConcurrently: Bool { true }
+
     public override func makeState(for parameter: Tensor) -> State {
         State(expAvg: .stateBuffer(like: parameter), expAvgSq: .stateBuffer(like: parameter),
               maxExpAvgSq: amsgrad ? .stateBuffer(like: parameter) : nil)

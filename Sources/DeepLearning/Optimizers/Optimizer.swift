@@ -49,10 +49,16 @@ open class Optimizer {
     /// Applies one update to every parameter that has a gradient.
     public func step() {
         stepCount += 1
-        for (i, p) in parameters.enumerated() {
-            guard let g = p.grad else { continue }
+        for (i, g) in gradients() { update(i, gradient: g) }
+    }
+
+    /// The parameters that have a gradient, by index, with it (an error naming the optimizer when a
+    /// gradient's shape is not its parameter's).
+    func gradients() -> [(index: Int, gradient: Tensor)] {
+        parameters.enumerated().compactMap { i, p in
+            guard let g = p.grad else { return nil }
             require(g.shape == p.shape, "\(type(of: self)).step: gradient of shape \(g.shape) for parameter \(i) of shape \(p.shape)")
-            update(i, gradient: g)
+            return (i, g)
         }
     }
 
@@ -184,17 +190,50 @@ open class StatefulOptimizer<State: OptimizerState>: Optimizer {
         fatalError("\(type(of: self)) must override apply(_:to:count:state:)")
     }
 
+    /// Whether ``apply(_:to:count:state:)`` may run for several parameters at once: true for this library's
+    /// optimizers (their update reads only the rule built for the step), false for a subclass of another module.
+    var appliesConcurrently: Bool { false }
+
+    /// ``Optimizer/step()``, with the parameters' updates spread over the cores, whole parameters to a core,
+    /// each taken by the first core free (as PyTorch's `foreach` kernels batch them), when
+    /// ``appliesConcurrently``, the parameters are distinct tensors and each is small enough (under 2¹⁸
+    /// floats) that `UpdateDriver` would run its update on one core. A Transformer's 26 parameters of up to
+    /// 65 K floats had Adam on the main thread while the worker waited; in-process A/B on `deep bench
+    /// transformer` (600 steps, alternating by pairs, four runs): median step 13.40 / 13.45 / 14.07 / 14.20 ms
+    /// against 13.75 / 13.67 / 14.14 / 14.23 serially. Each update is elementwise: the bits of the serial step.
+    public override func step() {
+        guard appliesConcurrently && Parallel.threadCount > 1 && parameters.count > 1 && parameters.allSatisfy({ $0.count < 1 << 18 }),
+              Set(parameters.map { ObjectIdentifier($0.storage) }).count == parameters.count
+        else { return super.step() }
+        stepCount += 1
+        let work = gradients()
+        // Each state is taken out of `states` (created on its first update) so that its buffers are uniquely
+        // referenced while written; each chunk writes only its own slot.
+        var taken = work.map { states[$0.index] ?? makeState(for: parameters[$0.index]) }
+        for w in work { states[w.index] = nil }
+        taken.withUnsafeMutableBufferPointer { taken in
+            WorkerPool.shared.run(chunks: work.count, threads: Parallel.threadCount) { k in
+                update(parameters[work[k].index], gradient: work[k].gradient, state: &taken[k])
+            }
+        }
+        for (k, w) in work.enumerated() { states[w.index] = taken[k] }
+    }
+
     public override func update(_ index: Int, gradient: Tensor) {
-        let p = parameters[index]
-        var state = states[index] ?? makeState(for: p)
+        var state = states[index] ?? makeState(for: parameters[index])
         states[index] = nil  // keep the state's buffers uniquely referenced while they are written
+        update(parameters[index], gradient: gradient, state: &state)
+        states[index] = state
+    }
+
+    /// One update of `p`: its state's step count, then ``apply(_:to:count:state:)``.
+    private func update(_ p: Tensor, gradient: Tensor, state: inout State) {
         state.step += 1
         gradient.withUnsafeBufferPointer { g in
             p.withUnsafeMutableElements { theta in
                 apply(g.baseAddress!, to: theta.baseAddress!, count: theta.count, state: &state)
             }
         }
-        states[index] = state
     }
 
     public override func state(of index: Int) -> [(name: String, tensor: Tensor)]? {

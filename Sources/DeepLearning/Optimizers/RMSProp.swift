@@ -52,6 +52,8 @@ public final class RMSProp: StatefulOptimizer<RMSProp.State> {
         super.init(parameters, learningRate: lr, name: "RMSProp")
     }
 
+    override var appliesConcurrently: Bool { true }
+
     public override func makeState(for parameter: Tensor) -> State {
         State(squareAvg: .stateBuffer(like: parameter),
               gradAvg: centered ? .stateBuffer(like: parameter) : nil,

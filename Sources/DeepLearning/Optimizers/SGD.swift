@@ -42,6 +42,8 @@ public final class SGD: StatefulOptimizer<SGD.State> {
         super.init(parameters, learningRate: lr, name: "SGD")
     }
 
+    override var appliesConcurrently: Bool { true }
+
     public override func makeState(for parameter: Tensor) -> State {
         State(momentumBuffer: momentum != 0 ? .stateBuffer(like: parameter) : nil)
     }
