@@ -196,7 +196,7 @@ open class StatefulOptimizer<State: OptimizerState>: Optimizer {
 
     /// ``Optimizer/step()``, with the parameters' updates spread over the cores, whole parameters to a core,
     /// each taken by the first core free (as PyTorch's `foreach` kernels batch them), when
-    /// ``appliesConcurrently``, the parameters are distinct tensors and each is small enough (under 2¹⁸
+    /// `appliesConcurrently`, the parameters are distinct tensors and each is small enough (under 2¹⁸
     /// floats) that `UpdateDriver` would run its update on one core. A Transformer's 26 parameters of up to
     /// 65 K floats had Adam on the main thread while the worker waited; in-process A/B on `deep bench
     /// transformer` (600 steps, alternating by pairs, four runs): median step 13.40 / 13.45 / 14.07 / 14.20 ms
