@@ -150,7 +150,7 @@ extension Loops {
             }
         }
         @inline(__always) func combine(into dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ columns: Int) {
-            for j in 0..<columns { dst[j] = K.combine(dst[j], src[j]) }
+            accumulate(dst, src, 0..<1, columns)
         }
         let block = middleBlockRows
         Parallel.forEach(outer * columnBlocks, costPerItem: length * blockColumns) { items in
