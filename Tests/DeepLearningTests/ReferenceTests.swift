@@ -48,10 +48,11 @@ import Testing
 
     /// An activation fused into linear's product (a Transformer's feed-forward block) against `linear` then
     /// `.relu()` / `.gelu()`: outputs and gradients bit for bit. [1024, 128] → 512 is split by rows across
-    /// cores (the activation and its gradient run per block of rows), [64, 256] → 1024 by columns (they run
-    /// over all rows around the product), the rest is one BLAS call; the ReLU input holds NaN and −0.
+    /// cores (the activation runs per block of rows), [64, 256] → 1024 by columns (it runs over all rows after
+    /// the product), the rest is one BLAS call; with ∂x and ∂W, the two products run side by side on two
+    /// cores; the ReLU input holds NaN and −0.
     struct Fused: Sendable, CustomTestStringConvertible {
-        let shape: [Int], outFeatures: Int, activation: LinearActivation, bias: Bool, inputGrad: Bool
+        let shape: [Int], outFeatures: Int, activation: TransformerActivation, bias: Bool, inputGrad: Bool
         var testDescription: String { "\(shape) → \(outFeatures) \(activation) bias \(bias) ∂x \(inputGrad)" }
     }
 

@@ -19,14 +19,13 @@ enum AffineKernels {
                       y, ldc: outFeatures, beta: bias == nil ? 0 : 1, rowCost: outFeatures, before: copyBias, after: activate)
     }
 
-    /// ∂x [rows, in] = G [rows, out]·W [out, in]; `prepare(rows)` first writes those rows of G (an activation's
-    /// gradient, computed block by block just before its product; nil: G is ready).
+    /// ∂x [rows, in] = G [rows, out]·W [out, in].
     static func inputGradient(_ g: UnsafePointer<Float>, weight w: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>,
-                              rows: Int, inFeatures: Int, outFeatures: Int, prepare: ((Range<Int>) -> Void)? = nil) {
+                              rows: Int, inFeatures: Int, outFeatures: Int) {
         GEMM.multiply(m: rows, n: inFeatures, k: outFeatures,
                       MatrixOperand(pointer: g, transposed: false, leadingDimension: outFeatures),
                       MatrixOperand(pointer: w, transposed: false, leadingDimension: inFeatures),
-                      dx, ldc: inFeatures, rowCost: outFeatures, before: prepare, after: nil)
+                      dx, ldc: inFeatures)
     }
 
     /// Whether ``bothGradients(_:weight:input:dx:dw:rows:inFeatures:outFeatures:)`` runs the two products side by

@@ -37,13 +37,12 @@ enum GEMM {
         Parallel.threadCount > 1 && !BLASGate.isInsideSingleThreadedLoop && m * n * k >= 1 << 20 && max(m, n) >= 2 * splitBlock
     }
 
-    /// ``multiply(m:n:k:_:_:_:ldc:alpha:beta:)`` with work on rows of C (or of what feeds them) just before and
-    /// just after their product: `before(rows)` and `after(rows)` run on the core that multiplies those rows,
-    /// so a layer's bias copy, activation or activation gradient touches rows still in that core's cache,
-    /// with no pass over the whole matrix of its own. Rows `before` writes may be the rows of A it reads (the
-    /// product of rows r reads rows r of A only, when A is not transposed). When the product is not split by
-    /// rows, `before` runs over all rows (split across cores, `rowCost` per row) before it, `after` after it.
-    /// C's elements have the bits of ``multiply(m:n:k:_:_:_:ldc:alpha:beta:)``'s.
+    /// ``multiply(m:n:k:_:_:_:ldc:alpha:beta:)`` with work on rows of C just before and just after their
+    /// product: `before(rows)` and `after(rows)` run on the core that multiplies those rows, so a layer's bias
+    /// copy and activation touch rows still in that core's cache, with no pass over the whole matrix of their
+    /// own. When the product is not split by rows, `before` runs over all rows (split across cores, `rowCost`
+    /// per row) before it, `after` after it. C's elements have the bits of
+    /// ``multiply(m:n:k:_:_:_:ldc:alpha:beta:)``'s.
     static func multiply(m: Int, n: Int, k: Int, _ a: MatrixOperand, _ b: MatrixOperand,
                          _ c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float = 1, beta: Float = 0, rowCost: Int,
                          before: ((Range<Int>) -> Void)?, after: ((Range<Int>) -> Void)?) {

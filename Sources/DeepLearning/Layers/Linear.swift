@@ -31,7 +31,7 @@ public final class Linear: Module, WeightedLayer {
 
     /// activation(x·Wᵀ + b) as one op, with the value and gradients of `activation(self(x))` (see
     /// ``linear(_:weight:bias:activation:)``).
-    func callAsFunction(_ x: Tensor, then activation: LinearActivation) -> Tensor {
+    func callAsFunction(_ x: Tensor, then activation: TransformerActivation) -> Tensor {
         recorded(linear(checked(x), weight: weight, bias: bias, activation: activation))
     }
 

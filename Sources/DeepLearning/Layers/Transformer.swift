@@ -4,10 +4,6 @@ public enum TransformerActivation: String, Sendable {
     case relu
     /// x·Φ(x) (exact, with erf), as `F.gelu`.
     case gelu
-
-    /// The activation applied to the output of `linear`, in the same op as its product (see
-    /// ``linear(_:weight:bias:activation:)``): the value and gradients of `activation(linear(x))`.
-    func callAsFunction(_ linear: Linear, _ x: Tensor) -> Tensor { linear(x, then: self == .relu ? .relu : .gelu) }
 }
 
 /// One encoder layer, as `torch.nn.TransformerEncoderLayer` (Vaswani et al., 2017, §3.1): self-attention
@@ -68,7 +64,7 @@ public final class TransformerEncoderLayer: Module, Layer {
         func selfAttention(_ x: Tensor) -> Tensor {
             dropout1(selfAttn(x, x, x, keyPaddingMask: srcKeyPaddingMask, needWeights: false, attnMask: srcMask, isCausal: isCausal).output)
         }
-        func feedForward(_ x: Tensor) -> Tensor { dropout2(linear2(dropout(activation(linear1, x)))) }
+        func feedForward(_ x: Tensor) -> Tensor { dropout2(linear2(dropout(linear1(x, then: activation)))) }
         var x = src
         if normFirst {
             x = x + selfAttention(norm1(x))
@@ -151,7 +147,7 @@ public final class TransformerDecoderLayer: Module {
             dropout2(multiheadAttn(x, memory, memory, keyPaddingMask: memoryKeyPaddingMask, needWeights: false, attnMask: memoryMask,
                                    isCausal: memoryIsCausal).output)
         }
-        func feedForward(_ x: Tensor) -> Tensor { dropout3(linear2(dropout(activation(linear1, x)))) }
+        func feedForward(_ x: Tensor) -> Tensor { dropout3(linear2(dropout(linear1(x, then: activation)))) }
         var x = tgt
         if normFirst {
             x = x + selfAttention(norm1(x))

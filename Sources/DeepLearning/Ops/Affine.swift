@@ -19,24 +19,15 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     linear(x, weight: weight, bias: bias, activation: nil)
 }
 
-/// An activation applied to a linear map's output inside ``linear(_:weight:bias:activation:)``.
-enum LinearActivation {
-    /// max(0, z).
-    case relu
-    /// z·Φ(z), exact (as `F.gelu`).
-    case gelu
-}
-
 /// act(x·Wᵀ + b) as one op: the value and gradients of `linear(x, weight:, bias:)` followed by `.relu()` or
 /// `.gelu()`, bit for bit, with the activation applied to each block of rows as soon as the product has
 /// computed it (no pass over the [rows, out] matrix of its own, as PyTorch's `_addmm_activation` and
-/// oneDNN's fused post-ops). Its gradient is computed in the same backward op: block by block just before
-/// ∂x's product reads it when that product is split by rows, or split across the cores before ∂x and ∂W
-/// run side by side. A Transformer's feed-forward block runs on it. nil: the plain linear map.
+/// oneDNN's fused post-ops). Its gradient is computed in the same backward op, split across the cores,
+/// before ∂x's and ∂W's products. A Transformer's feed-forward block runs on it. nil: the plain linear map.
 ///
 /// Backward: ∂z = G ⊙ act′(z) (for ReLU from the output: y ≤ 0 exactly where z ≤ 0), then ∂x = ∂z·W,
 /// ∂W = ∂zᵀ·x, ∂b = Σ_rows ∂z.
-func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, activation: LinearActivation?) -> Tensor {
+func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, activation: TransformerActivation?) -> Tensor {
     require(weight.rank == 2, "linear: weight of shape \(weight.shape) must be 2-D [out, in]")
     let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
     require(x.rank >= 1 && x.shape.last == inFeatures,
@@ -67,23 +58,24 @@ func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, activation: LinearActiva
         let saved = activation == nil ? nil : (activation == .gelu ? z : out.detached())
         out.attach("linear", inputs: inputs) { g in
             let gy = g.rowMatrix()
-            // ∂z (G itself without an activation), computed block of rows by block of rows by `prepare`.
-            let g2 = activation == nil ? gy : Tensor(uninitialized: [rows, outFeatures])
-            var prepare: ((Range<Int>) -> Void)? = nil
+            // ∂z: G itself without an activation.
+            var g2 = gy
             if let activation, let saved {
+                g2 = Tensor(uninitialized: [rows, outFeatures])
                 let (gp, sp, dz) = (gy.pointer, saved.pointer, g2.pointer)
-                prepare = { r in
-                    let (start, count) = (r.lowerBound * outFeatures, r.count * outFeatures)
-                    switch activation {
-                    case .relu: Loops.zip(ReluBackward(), sp + start, 1, gp + start, 1, dz + start, count)
-                    case .gelu: Loops.zip(GeluBackward(), sp + start, 1, gp + start, 1, dz + start, count)
+                withExtendedLifetime((gy, saved)) {
+                    Parallel.forEach(rows, costPerItem: outFeatures) { r in
+                        let (start, count) = (r.lowerBound * outFeatures, r.count * outFeatures)
+                        switch activation {
+                        case .relu: Loops.zip(ReluBackward(), sp + start, 1, gp + start, 1, dz + start, count)
+                        case .gelu: Loops.zip(GeluBackward(), sp + start, 1, gp + start, 1, dz + start, count)
+                        }
                     }
                 }
             }
             var grads: [Tensor?] = [nil, nil]
             if needX && needW && AffineKernels.runsSideBySide(rows: rows, inFeatures: inFeatures, outFeatures: outFeatures) {
-                // ∂x = G·W and ∂W = Gᵀ·x, one product per core; ∂z first, split by rows.
-                if let prepare { Parallel.forEach(rows, costPerItem: outFeatures, prepare) }
+                // ∂x = G·W and ∂W = Gᵀ·x, one product per core.
                 let dx = Tensor(uninitialized: [rows, inFeatures]), dw = Tensor(uninitialized: [outFeatures, inFeatures])
                 AffineKernels.bothGradients(g2.pointer, weight: w.pointer, input: x2.pointer, dx: dx.pointer, dw: dw.pointer,
                                             rows: rows, inFeatures: inFeatures, outFeatures: outFeatures)
@@ -92,10 +84,8 @@ func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, activation: LinearActiva
                 if needX {  // ∂x = G·W
                     let dx = Tensor(uninitialized: [rows, inFeatures])
                     AffineKernels.inputGradient(g2.pointer, weight: w.pointer, into: dx.pointer, rows: rows, inFeatures: inFeatures,
-                                                outFeatures: outFeatures, prepare: prepare)
+                                                outFeatures: outFeatures)
                     grads[0] = dx.reshaped(to: xShape)
-                } else if let prepare {
-                    Parallel.forEach(rows, costPerItem: outFeatures, prepare)
                 }
                 if needW {  // ∂W = Gᵀ·x
                     let dw = Tensor(uninitialized: [outFeatures, inFeatures])
@@ -105,7 +95,6 @@ func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, activation: LinearActiva
                 }
             }
             if bias != nil { grads.append(g2.sum(alongAxis: 0)) }  // ∂b = Σ_rows G
-            withExtendedLifetime((gy, saved)) {}  // `prepare` read them through raw pointers
             return grads
         }
     }
