@@ -28,10 +28,11 @@ enum AffineKernels {
                       dx, ldc: inFeatures)
     }
 
-    /// Whether ``bothGradients(_:weight:input:dx:dw:rows:inFeatures:outFeatures:)`` runs the two products side by
-    /// side: two cores or more, and products large enough that ``GEMM`` would split them.
+    /// Whether a layer's ∂x and ∂W run side by side (``bothGradients(_:weight:input:dx:dw:rows:inFeatures:outFeatures:)``):
+    /// when ``GEMM`` would split both across the cores, so that each element is a single-threaded BLAS dot
+    /// product either way.
     static func runsSideBySide(rows: Int, inFeatures: Int, outFeatures: Int) -> Bool {
-        Parallel.threadCount > 1 && !BLASGate.isInsideSingleThreadedLoop && rows * inFeatures * outFeatures >= 1 << 20
+        GEMM.isSplit(m: rows, n: inFeatures, k: outFeatures) && GEMM.isSplit(m: outFeatures, n: inFeatures, k: rows)
     }
 
     /// ∂x = G·W and ∂W = Gᵀ·x side by side (for products where ``runsSideBySide(rows:inFeatures:outFeatures:)``):

@@ -33,7 +33,7 @@ enum GEMM {
     }
 
     /// Whether a product is split across our workers (``multiplySplit``) rather than run as one BLAS call.
-    private static func isSplit(m: Int, n: Int, k: Int) -> Bool {
+    static func isSplit(m: Int, n: Int, k: Int) -> Bool {
         Parallel.threadCount > 1 && !BLASGate.isInsideSingleThreadedLoop && m * n * k >= 1 << 20 && max(m, n) >= 2 * splitBlock
     }
 

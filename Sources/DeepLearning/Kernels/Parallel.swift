@@ -14,7 +14,7 @@ public enum Parallel {
     /// (`WorkerPool`), which sleep when idle. A call from inside a chunk runs its chunks inline.
     @inline(__always)
     public static func forEach(_ n: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
-        let chunks = min(threadCount, n, max(1, n * costPerItem / 65_536))
+        let chunks = chunkCount(n, costPerItem: costPerItem)
         if chunks <= 1 {
             body(0..<n)
             return
@@ -23,6 +23,10 @@ public enum Parallel {
             body((n * c / chunks)..<(n * (c + 1) / chunks))
         }
     }
+
+    /// The number of chunks ``forEach(_:costPerItem:_:)`` splits `0..<n` into (1: it runs inline).
+    @inline(__always)
+    static func chunkCount(_ n: Int, costPerItem: Int) -> Int { min(threadCount, n, max(1, n * costPerItem / 65_536)) }
 
     /// ``forEach(_:costPerItem:_:)`` for loops whose body calls GEMM on each chunk: BLAS runs one thread per
     /// chunk, so the cores are not oversubscribed. OpenBLAS's thread count is process-wide (0.3.21 has no

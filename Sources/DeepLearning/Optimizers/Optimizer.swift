@@ -196,13 +196,14 @@ open class StatefulOptimizer<State: OptimizerState>: Optimizer {
 
     /// ``Optimizer/step()``, with the parameters' updates spread over the cores, whole parameters to a core,
     /// each taken by the first core free (as PyTorch's `foreach` kernels batch them), when
-    /// `appliesConcurrently`, the parameters are distinct tensors and each is small enough (under 2¹⁸
-    /// floats) that `UpdateDriver` would run its update on one core. A Transformer's 26 parameters of up to
+    /// `appliesConcurrently`, the parameters are distinct tensors and each is small enough that `UpdateDriver`
+    /// runs its update on one core (under 512 K floats). A Transformer's 26 parameters of up to
     /// 65 K floats had Adam on the main thread while the worker waited; in-process A/B on `deep bench
     /// transformer` (600 steps, alternating by pairs, four runs): median step 13.40 / 13.45 / 14.07 / 14.20 ms
     /// against 13.75 / 13.67 / 14.14 / 14.23 serially. Each update is elementwise: the bits of the serial step.
     public override func step() {
-        guard appliesConcurrently && Parallel.threadCount > 1 && parameters.count > 1 && parameters.allSatisfy({ $0.count < 1 << 18 }),
+        guard appliesConcurrently && Parallel.threadCount > 1 && parameters.count > 1,
+              parameters.allSatisfy({ !UpdateDriver.splitsAcrossCores(count: $0.count) }),
               Set(parameters.map { ObjectIdentifier($0.storage) }).count == parameters.count
         else { return super.step() }
         stepCount += 1

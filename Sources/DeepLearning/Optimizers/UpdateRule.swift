@@ -40,12 +40,20 @@ enum UpdateDriver {
                              has0: slot(0) != nil, has1: slot(1) != nil, has2: slot(2) != nil)
         let width = FloatVector.scalarCount
         let whole = n / width
-        // Split across cores from about 260k elements: at 200k (an MNIST MLP) a second core gained nothing
-        // even for Adam (measured: 140 µs on one core, 157 µs on two).
-        Parallel.forEach(whole, costPerItem: 2 * width / 8) { blocks in
+        Parallel.forEach(whole, costPerItem: costPerBlock) { blocks in
             for b in blocks { loop(b * width, FullLanes()) }
         }
         if n % width != 0 { loop(whole * width, PartialLanes(count: n % width)) }
+    }
+
+    /// The cost of a block of one vector, for ``Parallel/forEach(_:costPerItem:_:)``: updates are split across
+    /// cores from 512 K elements (at 200 K, an MNIST MLP, a second core gained nothing even for Adam: 140 µs
+    /// on one core, 157 µs on two).
+    static let costPerBlock = 2 * FloatVector.scalarCount / 8
+
+    /// Whether ``run(_:theta:gradient:state:count:)`` splits an update of `count` elements across cores.
+    static func splitsAcrossCores(count n: Int) -> Bool {
+        Parallel.chunkCount(n / FloatVector.scalarCount, costPerItem: costPerBlock) > 1
     }
 
     /// One block: load, apply the rule, store. Slots without a buffer read as 0 and are not written.
